@@ -1,0 +1,531 @@
+# %% [markdown]
+# # 01 · The LSTM cell, gate by gate, in NumPy
+#
+# [![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)](https://colab.research.google.com/github/lstm-course/lstm-course/blob/main/notebooks/01_lstm_cell_numpy.ipynb)
+#
+# **What you will learn**
+# - what each of the six LSTM equations computes, with the shape of every term;
+# - why the gates use σ and the candidate uses tanh;
+# - how to turn the equations into a time step, a loop over a sequence, and one fused
+#   matrix product for all four gates;
+# - how Keras stores the same weights (`kernel`, `recurrent_kernel`, `bias`, gate order
+#   i, f, c, o) — and proof that our NumPy LSTM computes exactly what `keras.layers.LSTM` does;
+# - where the parameter count `4·(H·(H+D) + H)` comes from;
+# - how the gates *store, hold and release* a value, in an LSTM wired by hand.
+#
+# **Prerequisites:** notebook 00 (the six equations); NumPy matrix products.
+#
+# **Time:** about 60 minutes to study; under a minute to run.
+
+# %%
+# Setup: in Colab, install the course package first; everywhere, seed and quiet everything.
+import sys
+
+if "google.colab" in sys.modules:
+    import subprocess
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "-q",
+         "lstm_course @ git+https://github.com/lstm-course/lstm-course"],
+        check=True,
+    )
+
+import lstm_course
+
+lstm_course.setup()
+
+# %% [markdown]
+# ## Notation and a first example
+#
+# We follow one LSTM layer with **D** input features and **H** units (memory cells). At step
+# $t$ it receives $x_t$ (length D) and the previous hidden state $h_{t-1}$ (length H), and
+# every gate looks at the two stacked: $[h_{t-1}, x_t]$, a vector of length $H + D$.
+# So every gate's weight matrix is $H \times (H + D)$ and its bias has length $H$.
+#
+# To follow the numbers by hand we take **D = 2** and **H = 2**, with small rounded weights.
+
+# %%
+import numpy as np
+
+np.set_printoptions(precision=4, suppress=True)
+H, D = 2, 2
+rng = np.random.default_rng(1)
+
+
+def random_gate_weights():
+    """A gate's (W (H, H + D), b (H,)), rounded to one decimal so it can be followed by hand."""
+    return np.round(rng.normal(scale=0.6, size=(H, H + D)), 1), np.round(rng.normal(scale=0.3, size=H), 1)
+
+
+W_f, b_f = random_gate_weights()
+W_i, b_i = random_gate_weights()
+W_C, b_C = random_gate_weights()
+W_o, b_o = random_gate_weights()
+
+h_prev = np.array([0.5, -0.3])  # h_{t-1}, length H
+c_prev = np.array([0.8, -1.2])  # C_{t-1}, length H
+x_t = np.array([1.0, 2.0])  # x_t, length D
+hx = np.concatenate([h_prev, x_t])  # [h_{t-1}, x_t], length H + D
+print("[h_{t-1}, x_t] =", hx)
+print("W_f =\n", W_f, "\nb_f =", b_f)
+
+# %% [markdown]
+# ## 1 · The forget gate $f_t = \sigma(W_f \cdot [h_{t-1}, x_t] + b_f)$
+#
+# **What it means.** One number per memory cell, between 0 and 1: the fraction of the old
+# memory $C_{t-1}$ that survives this step. $f_t = 1$ keeps it all; $f_t = 0$ erases it.
+#
+# **Why σ.** A gate *multiplies* something, so it must be a fraction. The logistic sigmoid
+# $\sigma(z) = 1 / (1 + e^{-z})$ maps any real number into $(0, 1)$ and is smooth, so the
+# network can learn how much to keep by gradient descent. (A hard 0/1 switch would have no
+# gradient.)
+#
+# **Shapes.** $W_f$ is (H, H+D) = (2, 4); $[h_{t-1}, x_t]$ is (4,); the product, $b_f$ and
+# $f_t$ are (2,).
+#
+# We write σ through tanh, $\sigma(z) = \tfrac12(1 + \tanh(z/2))$ — the same function, and it
+# never overflows (notebook 00's exercise solved the same problem another way).
+
+# %%
+def sigmoid(z):
+    """Logistic sigmoid, elementwise, overflow-free: σ(z) = (1 + tanh(z/2)) / 2."""
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+# %% [markdown]
+# ### Exercise 1 — write the forget gate
+#
+# Write `forget_gate(W_f, b_f, h_prev, x_t)` for one example, exactly as the equation reads.
+# Mind the order of the stacking: $h_{t-1}$ first, then $x_t$.
+
+# %%
+def forget_gate(W_f, b_f, h_prev, x_t):
+    """f_t = σ(W_f·[h_{t-1}, x_t] + b_f). W_f: (H, H+D), b_f: (H,), h_prev: (H,), x_t: (D,) -> (H,)."""
+    # BEGIN SOLUTION
+    return sigmoid(W_f @ np.concatenate([h_prev, x_t]) + b_f)
+    # END SOLUTION
+
+
+# %%
+from lstm_course.exercises import lstm_cell
+
+lstm_cell.check_forget_gate(forget_gate)
+
+# %% [markdown]
+# By hand: the pre-activation is the dot product of each row of $W_f$ with
+# $[h_{t-1}, x_t]$, plus the bias.
+
+# %%
+z_f = W_f @ hx + b_f
+for row in range(H):
+    terms = " + ".join(f"({w:+.1f})({v:+.1f})" for w, v in zip(W_f[row], hx, strict=True))
+    print(f"z_f[{row}] = {terms} + ({b_f[row]:+.1f}) = {z_f[row]:+.4f}  ->  σ = {sigmoid(z_f[row]):.4f}")
+f_t = forget_gate(W_f, b_f, h_prev, x_t)
+
+# %% [markdown]
+# ## 2 · The input gate $i_t = \sigma(W_i \cdot [h_{t-1}, x_t] + b_i)$
+#
+# **What it means.** How much of this step's candidate to *write* into memory, per cell.
+# With $i_t \approx 0$ the cell ignores the current input entirely — which is how an LSTM
+# skips irrelevant steps. Same form as the forget gate, with its own weights: a fraction, so σ.
+
+# %%
+def input_gate(W_i, b_i, h_prev, x_t):
+    """i_t = σ(W_i·[h_{t-1}, x_t] + b_i) -> (H,)."""
+    return sigmoid(W_i @ np.concatenate([h_prev, x_t]) + b_i)
+
+
+i_t = input_gate(W_i, b_i, h_prev, x_t)
+print("i_t =", i_t)
+
+# %% [markdown]
+# ## 3 · The candidate $\tilde{C}_t = \tanh(W_C \cdot [h_{t-1}, x_t] + b_C)$
+#
+# **What it means.** The new content the cell *could* write. It must be able to push the
+# memory up *or* down, so it is signed.
+#
+# **Why tanh.** tanh maps into $(-1, 1)$: signed, centred on zero, and bounded, so one step
+# can change a memory cell by at most 1 — the memory cannot blow up from a single input.
+
+# %%
+def candidate(W_C, b_C, h_prev, x_t):
+    """C~_t = tanh(W_C·[h_{t-1}, x_t] + b_C) -> (H,), values in (-1, 1)."""
+    return np.tanh(W_C @ np.concatenate([h_prev, x_t]) + b_C)
+
+
+c_tilde = candidate(W_C, b_C, h_prev, x_t)
+print("C~_t =", c_tilde)
+
+# %% [markdown]
+# ## 4 · The cell state $C_t = f_t \odot C_{t-1} + i_t \odot \tilde{C}_t$
+#
+# **What it means.** The memory update: keep a fraction of the old memory, add a fraction
+# of the candidate. $\odot$ is elementwise: each memory cell has its own gates.
+#
+# **Why it matters.** No weight matrix and no squashing sit on the path from $C_{t-1}$ to
+# $C_t$ — only the multiplication by $f_t$. When $f_t \approx 1$, memory (and, in notebook 03,
+# the gradient) passes through many steps almost unchanged. This path is the LSTM's answer to
+# the vanishing gradient problem.
+
+# %%
+def cell_state(f_t, c_prev, i_t, c_tilde):
+    """C_t = f_t * C_{t-1} + i_t * C~_t, all (H,)."""
+    return f_t * c_prev + i_t * c_tilde
+
+
+c_t = cell_state(f_t, c_prev, i_t, c_tilde)
+for k in range(H):
+    print(f"C_t[{k}] = {f_t[k]:.4f}·({c_prev[k]:+.1f}) + {i_t[k]:.4f}·({c_tilde[k]:+.4f})"
+          f" = {f_t[k] * c_prev[k]:+.4f} {i_t[k] * c_tilde[k]:+.4f} = {c_t[k]:+.4f}")
+
+# %% [markdown]
+# ## 5 · The output gate $o_t = \sigma(W_o \cdot [h_{t-1}, x_t] + b_o)$
+#
+# **What it means.** How much of each memory cell to *show* at this step. A cell can hold a
+# value for a long time while $o_t \approx 0$ hides it, and reveal it when it becomes useful.
+
+# %%
+def output_gate(W_o, b_o, h_prev, x_t):
+    """o_t = σ(W_o·[h_{t-1}, x_t] + b_o) -> (H,)."""
+    return sigmoid(W_o @ np.concatenate([h_prev, x_t]) + b_o)
+
+
+o_t = output_gate(W_o, b_o, h_prev, x_t)
+print("o_t =", o_t)
+
+# %% [markdown]
+# ## 6 · The hidden state $h_t = o_t \odot \tanh(C_t)$
+#
+# **What it means.** The cell's output at step $t$: the memory squashed into $(-1, 1)$ by
+# tanh, then filtered by the output gate. It goes to the next layer *and* into every gate at
+# step $t + 1$. Because $|o_t| < 1$ and $|\tanh| < 1$, always $|h_t| < 1$.
+
+# %%
+def hidden_state(o_t, c_t):
+    """h_t = o_t * tanh(C_t), (H,)."""
+    return o_t * np.tanh(c_t)
+
+
+h_t = hidden_state(o_t, c_t)
+print("h_t =", h_t)
+assert np.all(np.abs(h_t) < 1)
+
+# %% [markdown]
+# ## One time step, then a sequence
+#
+# The six equations in order make one step. Keeping the weights in a dictionary keeps the
+# signature short.
+
+# %%
+weights = {"W_f": W_f, "b_f": b_f, "W_i": W_i, "b_i": b_i,
+           "W_C": W_C, "b_C": b_C, "W_o": W_o, "b_o": b_o}
+
+
+def lstm_step(x_t, h_prev, c_prev, w):
+    """One LSTM step for one example: x_t (D,), h_prev (H,), c_prev (H,) -> h_t (H,), C_t (H,)."""
+    f = forget_gate(w["W_f"], w["b_f"], h_prev, x_t)
+    i = input_gate(w["W_i"], w["b_i"], h_prev, x_t)
+    c_hat = candidate(w["W_C"], w["b_C"], h_prev, x_t)
+    c = cell_state(f, c_prev, i, c_hat)
+    o = output_gate(w["W_o"], w["b_o"], h_prev, x_t)
+    return hidden_state(o, c), c
+
+
+def lstm_sequence(xs, w, h0, c0):
+    """Run lstm_step over a sequence: xs (T, D) -> hs (T, H), and the final (h_T, C_T)."""
+    h, c, hs = h0, c0, []
+    for x in xs:
+        h, c = lstm_step(x, h, c, w)
+        hs.append(h)
+    return np.array(hs), (h, c)
+
+
+xs = np.round(rng.normal(size=(5, D)), 2)  # a sequence of T = 5 inputs
+hs, (h_T, c_T) = lstm_sequence(xs, weights, h0=np.zeros(H), c0=np.zeros(H))
+print("h_1..h_5 =\n", hs)
+print("C_5 =", c_T)
+
+# %% [markdown]
+# ## The vectorised form: four gates, one matrix product
+#
+# All four gates multiply the *same* vector $[h_{t-1}, x_t]$. Stack their matrices into one
+# $W$ of shape $(4H, H + D)$ — rows $W_f, W_i, W_C, W_o$ — and one product gives all four
+# pre-activations. A batch of B sequences is handled by stacking examples as rows:
+# $[h, x]$ becomes (B, H + D) and the product becomes $[h, x] \cdot W^\top$, shape (B, 4H).
+# One large product is much faster than eight small ones.
+
+# %%
+def lstm_fused(x, W, b, h0, c0):
+    """x (B, T, D); W (4H, H + D) with blocks f, i, C~, o; b (4H,); h0, c0 (B, H) -> h_seq (B, T, H)."""
+    hidden = W.shape[0] // 4
+    h, c, h_seq = h0, c0, []
+    for t in range(x.shape[1]):
+        z = np.concatenate([h, x[:, t]], axis=1) @ W.T + b  # (B, 4H): all gates at once
+        f, i, o = sigmoid(z[:, :hidden]), sigmoid(z[:, hidden:2 * hidden]), sigmoid(z[:, 3 * hidden:])
+        c = f * c + i * np.tanh(z[:, 2 * hidden:3 * hidden])
+        h = o * np.tanh(c)
+        h_seq.append(h)
+    return np.stack(h_seq, axis=1)
+
+
+W = np.concatenate([W_f, W_i, W_C, W_o])  # (4H, H + D) = (8, 4)
+b = np.concatenate([b_f, b_i, b_C, b_o])  # (4H,) = (8,)
+batch = np.round(rng.normal(size=(3, 5, D)), 2)  # B = 3 sequences of T = 5 steps
+fused = lstm_fused(batch, W, b, np.zeros((3, H)), np.zeros((3, H)))
+looped = np.stack([lstm_sequence(seq, weights, np.zeros(H), np.zeros(H))[0] for seq in batch])
+print(f"W {W.shape}, b {b.shape}, batch {batch.shape} -> h_seq {fused.shape}")
+assert np.allclose(fused, looped, rtol=0, atol=1e-12)
+print("fused and gate-by-gate agree to 1e-12 (float64 round-off only)")
+
+# %% [markdown]
+# The package's `lstm_course.numpy_lstm.lstm_forward` is this same function, with input
+# checks, float32 support and one more speed-up: the input part of every step,
+# $x_t \cdot W_x^\top$, is computed for all $t$ in a single product before the loop.
+# It keeps the course's layout: `LSTMParams(W, b)` with blocks f, i, C~, o.
+
+# %%
+from lstm_course.numpy_lstm import LSTMParams, lstm_forward, params_from_keras, params_to_keras
+
+h_pkg, _ = lstm_forward(batch, LSTMParams(W, b))
+assert np.allclose(h_pkg, fused, rtol=0, atol=1e-12)
+print("package and notebook agree to 1e-12")
+
+# %% [markdown]
+# ## How Keras stores the same weights
+#
+# `keras.layers.LSTM` keeps three arrays, split by what they multiply and transposed
+# (Keras multiplies row vectors from the left):
+#
+# | Keras | shape | multiplies | course form |
+# |---|---|---|---|
+# | `kernel` | (D, 4H) | $x_t$ | the last D columns of each $W_g$, transposed |
+# | `recurrent_kernel` | (H, 4H) | $h_{t-1}$ | the first H columns of each $W_g$, transposed |
+# | `bias` | (4H,) | — | the four $b_g$ |
+#
+# and its four blocks come in the order **i, f, c, o** — not the course's f, i, C~, o. So the
+# forget gate's weights are columns H:2H of both kernels:
+# $W_f = [\,\text{recurrent}[:, H{:}2H]^\top \mid \text{kernel}[:, H{:}2H]^\top\,]$.
+
+# %%
+import keras
+
+units, features, T = 4, 3, 6
+layer = keras.layers.LSTM(units, return_sequences=True, return_state=True)
+x_k = np.random.default_rng(0).normal(size=(2, T, features)).astype("float32")
+layer(x_k)  # calling the layer once builds its weights
+kernel, recurrent_kernel, bias = layer.get_weights()
+print(f"kernel {kernel.shape}, recurrent_kernel {recurrent_kernel.shape}, bias {bias.shape}")
+
+# the forget gate, by hand: Keras block 1 of (i, f, c, o)
+block = slice(units, 2 * units)
+W_f_keras = np.concatenate([recurrent_kernel[:, block].T, kernel[:, block].T], axis=1)
+params = params_from_keras(layer)
+print(f"W_f from Keras: {W_f_keras.shape}; equal to the package's conversion: "
+      f"{np.array_equal(W_f_keras, params.gate('f')[0])}")
+print(f"b_f = bias[H:2H] = {bias[block]}  (Keras starts the forget bias at 1: unit_forget_bias=True)")
+
+# %% [markdown]
+# ### Exercise 2 — find the output gate in Keras's arrays
+#
+# Write `keras_output_gate(kernel, recurrent_kernel, bias)` returning the course-form
+# `(W_o, b_o)`: `W_o` of shape (H, H + D) that multiplies $[h_{t-1}, x_t]$, and `b_o` (H,).
+
+# %%
+def keras_output_gate(kernel, recurrent_kernel, bias):
+    """Keras LSTM arrays -> (W_o (H, H + D), b_o (H,)) in the course's form."""
+    # BEGIN SOLUTION
+    hidden = recurrent_kernel.shape[0]
+    block = slice(3 * hidden, 4 * hidden)  # o is Keras's fourth block
+    return np.concatenate([recurrent_kernel[:, block].T, kernel[:, block].T], axis=1), bias[block]
+    # END SOLUTION
+
+
+# %%
+lstm_cell.check_keras_output_gate(keras_output_gate)
+
+# %% [markdown]
+# ## Proof: NumPy equals Keras
+#
+# Same weights, same inputs: the full output sequence (`return_sequences=True`), the final
+# states (`return_state=True`), and a run that starts from a non-zero initial state. Keras
+# computes in float32, where one rounding step is about $6 \cdot 10^{-8}$; we ask for
+# agreement within $10^{-6}$. The exact differences depend on your CPU's arithmetic, so the
+# tests check the assertion below rather than the printed digits.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+h0 = np.random.default_rng(1).normal(size=(2, units)).astype("float32")
+c0 = np.random.default_rng(2).normal(size=(2, units)).astype("float32")
+differences = {}
+for label, initial in [("zero initial state", None), ("non-zero initial state", [h0, c0])]:
+    seq_k, h_k, c_k = (np.asarray(a) for a in layer(x_k, initial_state=initial))
+    seq_np, (h_np, c_np) = lstm_forward(x_k, params, *(initial or []))
+    differences[f"h_seq, {label}"] = np.abs(seq_k - seq_np).max()
+    differences[f"h_T, {label}"] = np.abs(h_k - h_np).max()
+    differences[f"C_T, {label}"] = np.abs(c_k - c_np).max()
+for label, diff in differences.items():
+    print(f"max |keras - numpy|  {label:28s} {diff:.1e}")
+
+# %%
+assert seq_np.dtype == np.float32
+assert max(differences.values()) <= 1e-6
+print(f"all {len(differences)} comparisons agree within 1e-6 in float32")
+
+# %% [markdown]
+# And the other way: weights made in NumPy, loaded into a Keras layer with
+# `params_to_keras`, give the same outputs.
+
+# %%
+from lstm_course.numpy_lstm import init_lstm_params
+
+numpy_params = init_lstm_params(features, units, seed=5, dtype=np.float32)
+fresh = keras.layers.LSTM(units, return_sequences=True)
+fresh.build((None, T, features))
+fresh.set_weights(params_to_keras(numpy_params))
+diff = np.abs(np.asarray(fresh(x_k)) - lstm_forward(x_k, numpy_params)[0]).max()
+assert diff <= 1e-6
+print("NumPy weights -> Keras layer: outputs agree within 1e-6")
+
+# %% [markdown]
+# ## Counting parameters
+#
+# Each of the four gates has a weight matrix $H \times (H + D)$ and a bias of length $H$, so
+#
+# $$\text{parameters} = 4\,\big(H\,(H + D) + H\big).$$
+#
+# The forget, input and output gates each cost as much as a whole vanilla RNN layer: an
+# LSTM has four times its parameters and does four times its work per step.
+
+# %% [markdown]
+# ### Exercise 3 — the parameter count
+#
+# Write `lstm_param_count(D, H)`.
+
+# %%
+def lstm_param_count(D, H):
+    """Trainable parameters of an LSTM layer with D input features and H units."""
+    # BEGIN SOLUTION
+    return 4 * (H * (H + D) + H)
+    # END SOLUTION
+
+
+# %%
+lstm_cell.check_param_count(lstm_param_count)
+
+# %%
+for D_, H_ in [(1, 50), (3, 50), (32, 128)]:
+    counted = keras.layers.LSTM(H_)
+    counted.build((None, 10, D_))
+    print(f"D={D_:3d}, H={H_:4d}: formula {lstm_param_count(D_, H_):7,}   Keras count_params() {counted.count_params():7,}")
+    assert lstm_param_count(D_, H_) == counted.count_params()
+
+# %% [markdown]
+# ## Watching the gates work: an LSTM wired by hand
+#
+# No training: we choose the weights so that one memory cell (H = 1) does a job you can read
+# off its gates. The input at each step is $x_t = [\text{value}, \text{write}, \text{read}]$:
+#
+# - **write = 1**: store `value` (and forget what was stored before);
+# - **read = 1**: show the stored value on $h_t$;
+# - otherwise: random distractor values arrive and must be ignored.
+#
+# The weights, with a large gain $k = 20$ so that the gates saturate at ≈0 or ≈1:
+#
+# | gate | pre-activation | effect |
+# |---|---|---|
+# | forget | $10 - k \cdot \text{write}$ | ≈1 (hold) except at a write, where ≈0 (clear) |
+# | input | $k \cdot \text{write} - 10$ | ≈1 only at a write |
+# | candidate | $1 \cdot \text{value}$ | tanh(value), the thing stored |
+# | output | $k \cdot \text{read} - 10$ | ≈1 only at a read |
+#
+# All recurrent weights are zero: this cell needs only its memory, not $h_{t-1}$.
+
+# %%
+gain = 20.0
+# columns of each row: [h_{t-1} | value, write, read]; rows in the course order f, i, C~, o
+W_hand = np.array([
+    [0.0, 0.0, -gain, 0.0],  # forget: drops to 0 on write
+    [0.0, 0.0, gain, 0.0],  # input: opens on write
+    [0.0, 1.0, 0.0, 0.0],  # candidate: the value
+    [0.0, 0.0, 0.0, gain],  # output: opens on read
+])
+b_hand = np.array([10.0, -10.0, 0.0, -10.0])
+hand = LSTMParams(W_hand, b_hand)
+
+T_hand, write_step, read_step, stored_value = 60, 8, 50, 0.8
+x_hand = np.zeros((1, T_hand, 3))
+x_hand[0, :, 0] = np.random.default_rng(3).uniform(-1, 1, T_hand)  # distractors
+x_hand[0, write_step] = [stored_value, 1.0, 0.0]
+x_hand[0, read_step, 2] = 1.0
+h_hand, _, trace = lstm_forward(x_hand, hand, return_cache=True)
+
+held = trace["c"][0, write_step:read_step, 0]
+print(f"stored at t={write_step}: C = tanh({stored_value}) = {trace['c'][0, write_step, 0]:.4f}")
+print(f"held through {read_step - write_step} steps of distractors: C ranges {held.min():.4f} .. {held.max():.4f}")
+print(f"read at t={read_step}: h = o·tanh(C) = {h_hand[0, read_step, 0]:.4f}; "
+      f"elsewhere |h| <= {np.abs(np.delete(h_hand[0, :, 0], read_step)).max():.4f}")
+
+# %%
+import matplotlib.pyplot as plt
+
+steps = np.arange(T_hand)
+fig, axes = plt.subplots(4, 1, figsize=(8, 6.4), sharex=True)
+axes[0].plot(steps, x_hand[0, :, 0], ".", color="grey", label="value (distractors)")
+axes[0].stem([write_step], [stored_value], linefmt="C0-", markerfmt="C0o", basefmt=" ", label="write")
+axes[0].axvline(read_step, color="C3", ls="--", label="read")
+axes[0].set_ylabel("input")
+for name, color in [("f", "C0"), ("i", "C1"), ("o", "C3")]:
+    axes[1].plot(steps, trace[name][0, :, 0], color=color, label=f"{name}_t")
+axes[1].set_ylabel("gates")
+axes[2].plot(steps, trace["c"][0, :, 0], color="C2", label="C_t (memory)")
+axes[2].set_ylabel("cell")
+axes[3].plot(steps, h_hand[0, :, 0], color="C4", label="h_t (output)")
+axes[3].set_ylabel("hidden")
+axes[3].set_xlabel("time step t")
+for ax in axes:
+    ax.legend(loc="upper right", fontsize=8, ncol=3)
+fig.suptitle("Write at t=8, hold through distractors, read at t=50")
+fig.tight_layout()
+plt.show()
+
+# %%
+assert abs(trace["c"][0, write_step, 0] - np.tanh(stored_value)) < 1e-3
+assert np.ptp(held) < 1e-2  # the memory holds through 42 distractors
+assert abs(h_hand[0, read_step, 0] - np.tanh(np.tanh(stored_value))) < 1e-2
+
+# %% [markdown]
+# Read the plot from top to bottom: the **input gate** (orange) opens only at the write;
+# the **forget gate** (blue) sits at ≈1 — holding — except for the instant of the write,
+# where it clears the old content; the **memory** $C_t$ steps to tanh(0.8) and stays flat
+# while 42 distractor values go by; the **output gate** (red) opens only at the read, and
+# only then does $h_t$ show the stored value. A trained LSTM learns weights like these.
+#
+# ### Exercise 4 — make it forget
+#
+# Change **one** number in `W_hand` or `b_hand` so that the memory has faded (below 10% of
+# what was stored) by the time of the read. Think about which gate multiplies $C_{t-1}$, and
+# what its value must be between write and read.
+
+# %%
+W_forgetful, b_forgetful = W_hand.copy(), b_hand.copy()
+# BEGIN SOLUTION
+b_forgetful[0] = 0.0  # forget gate σ(0) = 0.5 between writes: memory halves every step
+# END SOLUTION
+
+# %%
+lstm_cell.check_forgetting(LSTMParams(W_forgetful, b_forgetful), hand, x_hand, write_step, read_step)
+
+# %% [markdown]
+# ## Summary
+#
+# - Every gate is $\text{activation}(W_g \cdot [h_{t-1}, x_t] + b_g)$ with $W_g$ of shape
+#   (H, H + D); σ for the three gates (fractions), tanh for the candidate (signed values).
+# - The cell update $C_t = f_t \odot C_{t-1} + i_t \odot \tilde{C}_t$ has no weight matrix
+#   on the memory path: with $f_t \approx 1$ memory persists.
+# - Stacking the four gates gives one (4H, H + D) matrix and one product per step.
+# - Keras stores the same numbers as `kernel` (D, 4H), `recurrent_kernel` (H, 4H) and `bias`
+#   (4H,), gate order i, f, c, o; our NumPy LSTM matches it to float32 precision.
+# - An LSTM layer has $4(H(H + D) + H)$ parameters.
+#
+# **Next:** notebook 02 derives the gradient of every equation — backpropagation through
+# time — checks it numerically, and trains this NumPy LSTM.
