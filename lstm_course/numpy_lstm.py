@@ -19,6 +19,9 @@ from typing import NamedTuple
 
 import numpy as np
 
+from lstm_course._checks import check_float as _check_float
+from lstm_course._checks import check_inputs as _check_inputs
+
 GATES = ("f", "i", "c", "o")  # the course's order of the four blocks of W and b
 KERAS_GATES = ("i", "f", "c", "o")  # the order of Keras's blocks
 
@@ -221,44 +224,6 @@ def _check_rnn_params(params) -> RNNParams:
     return RNNParams(W, b)
 
 
-def _check_float(name: str, array: np.ndarray) -> None:
-    if not np.issubdtype(array.dtype, np.floating):
-        raise TypeError(
-            f"{name} must be a float array (float32 or float64), got dtype {array.dtype}"
-        )
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or inf")
-
-
-def _check_inputs(x, units: int, input_size: int, states: dict) -> tuple[np.ndarray, dict]:
-    x = np.asarray(x)
-    if x.ndim != 3:
-        raise ValueError(
-            f"x must have shape (batch, time, features), got {x.shape} (ndim {x.ndim})"
-        )
-    _check_float("x", x)
-    B, T, D = x.shape
-    if D != input_size:
-        raise ValueError(
-            f"x has {D} features but the weights expect {input_size}: x shape {x.shape}"
-        )
-    if B == 0 or T == 0:
-        raise ValueError(f"x needs at least one example and one time step, got shape {x.shape}")
-    checked = {}
-    for name, state in states.items():
-        if state is None:
-            checked[name] = np.zeros((B, units), dtype=x.dtype)
-            continue
-        state = np.asarray(state)
-        if state.shape != (B, units):
-            raise ValueError(
-                f"{name} must have shape (batch, units) = {(B, units)}, got {state.shape}"
-            )
-        _check_float(name, state)
-        checked[name] = state
-    return x, checked
-
-
 # ----------------------------------------------------------------------------- forward passes
 
 
@@ -279,27 +244,48 @@ def lstm_forward(x, params: LSTMParams, h0=None, c0=None, *, return_cache: bool 
     H, D = params.units, params.input_size
     x, states = _check_inputs(x, H, D, {"h0": h0, "c0": c0})
     dtype = np.result_type(x, params.W)
-    W, b = params.W.astype(dtype, copy=False), params.b.astype(dtype, copy=False)
     B, T, _ = x.shape
-    # Input contributions for every step in one matrix product; only h @ W_h is sequential.
-    x_proj = (x.reshape(B * T, D) @ W[:, H:].T + b).reshape(B, T, 4 * H)
+    # σ(z) = (1 + tanh(z/2)) / 2: halving the σ-gates' rows of W and b lets ONE tanh over
+    # all four blocks serve every gate; `slope` and `shift` then finish the three σ blocks.
+    half = np.ones(4 * H, dtype)
+    half[np.r_[0 : 2 * H, 3 * H : 4 * H]] = 0.5
+    W = params.W.astype(dtype) * half[:, None]
+    slope, shift = half, np.where(half == 0.5, 0.5, 0.0).astype(dtype)
+    # Time-major buffers keep each step's slice contiguous. The input part of every step
+    # is one matrix product before the loop; only h @ W_h is sequential.
+    x_tm = np.ascontiguousarray(x.transpose(1, 0, 2), dtype=dtype)
+    gates = (x_tm.reshape(T * B, D) @ W[:, H:].T + params.b.astype(dtype) * half).reshape(
+        T, B, 4 * H
+    )
     W_h_T = np.ascontiguousarray(W[:, :H].T)  # (H, 4H)
+    c_all, h_all = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
     h, c = states["h0"].astype(dtype), states["c0"].astype(dtype)
-    names = ("f", "i", "c_tilde", "o", "c", "h")
-    cache = {name: np.empty((B, T, H), dtype) for name in names}
+    recurrent = np.empty((B, 4 * H), dtype)
     for t in range(T):
-        z = x_proj[:, t] + h @ W_h_T  # (B, 4H): pre-activations of f, i, C~, o
-        f, i, o = sigmoid(z[:, :H]), sigmoid(z[:, H : 2 * H]), sigmoid(z[:, 3 * H :])
-        c_tilde = np.tanh(z[:, 2 * H : 3 * H])
-        c = f * c + i * c_tilde
-        h = o * np.tanh(c)
-        for name, value in zip(names, (f, i, c_tilde, o, c, h), strict=True):
-            cache[name][:, t] = value
-    result = (cache["h"], (h, c))
-    if return_cache:
-        cache["h0"], cache["c0"] = states["h0"].astype(dtype), states["c0"].astype(dtype)
-        return (*result, cache)
-    return result
+        z = gates[t]
+        z += np.matmul(h, W_h_T, out=recurrent)
+        np.tanh(z, out=z)
+        z *= slope
+        z += shift  # z now holds f, i, C~, o for step t
+        c = z[:, :H] * c + z[:, H : 2 * H] * z[:, 2 * H : 3 * H]  # C_t = f*C_{t-1} + i*C~
+        h = z[:, 3 * H :] * np.tanh(c)  # h_t = o * tanh(C_t)
+        c_all[t], h_all[t] = c, h
+    h_seq = np.ascontiguousarray(h_all.transpose(1, 0, 2))
+    if not return_cache:
+        return h_seq, (h, c)
+    batch_major = gates.transpose(1, 0, 2)  # (B, T, 4H) view
+    cache = {
+        name: batch_major[..., k * H : (k + 1) * H]
+        for k, name in enumerate(("f", "i", "c_tilde", "o"))
+    }
+    cache.update(
+        c=c_all.transpose(1, 0, 2),
+        h=h_seq,
+        h0=states["h0"].astype(dtype),
+        c0=states["c0"].astype(dtype),
+    )
+    cache["_time_major"] = (gates, c_all, h_all)  # for lstm_backward, no copies
+    return h_seq, (h, c), cache
 
 
 def rnn_forward(x, params: RNNParams, h0=None, *, return_cache: bool = False):
@@ -327,3 +313,159 @@ def rnn_forward(x, params: RNNParams, h0=None, *, return_cache: bool = False):
     if return_cache:
         return h_seq, h, {"h": h_seq, "h0": states["h0"].astype(dtype)}
     return h_seq, h
+
+
+# ----------------------------------------------------------------------------- backward passes
+
+
+class LSTMGradients(NamedTuple):
+    """Everything :func:`lstm_backward` computes with ``full=True`` (shapes as in the forward).
+
+    dh_total, dc_total: (B, T, H) — the whole loss gradient reaching h_t and C_t, from the
+    output at t *and* from every later step; what notebook 03 measures through time.
+    """
+
+    dx: np.ndarray
+    grads: LSTMParams
+    dh0: np.ndarray
+    dc0: np.ndarray
+    dh_total: np.ndarray
+    dc_total: np.ndarray
+
+
+def lstm_backward(
+    x,
+    params: LSTMParams,
+    dh_seq,
+    *,
+    h0=None,
+    c0=None,
+    cache=None,
+    dh_T=None,
+    dc_T=None,
+    full: bool = False,
+):
+    """Backpropagation through time for :func:`lstm_forward`.
+
+    Args:
+        x: (B, T, D) inputs of the forward pass.
+        params: the forward pass's :class:`LSTMParams`.
+        dh_seq: (B, T, H) gradient of the loss with respect to each output h_t.
+        h0, c0: the forward pass's initial states (zeros when None).
+        cache: the forward cache (``return_cache=True``); recomputed when None.
+        dh_T, dc_T: optional extra gradients reaching the final states (B, H).
+        full: return an :class:`LSTMGradients` instead of ``(dx, grads)``.
+
+    Returns:
+        ``dx (B, T, D), grads`` where grads is an LSTMParams of dW (4H, H + D) and db (4H,).
+    """
+    params = _check_lstm_params(params)
+    if cache is None:
+        _, _, cache = lstm_forward(x, params, h0, c0, return_cache=True)
+    x = np.asarray(x)
+    B, T, D = x.shape
+    H = params.units
+    dh_seq = _check_upstream("dh_seq", dh_seq, (B, T, H))
+    gates, c_all, h_all = cache["_time_major"]  # (T, B, 4H), (T, B, H), (T, B, H)
+    dtype = gates.dtype
+    W = params.W.astype(dtype, copy=False)
+    f, i, g, o = (gates[..., k * H : (k + 1) * H] for k in range(4))
+    c_prev = np.concatenate([cache["c0"][None], c_all[:-1]])  # C_{t-1}, (T, B, H)
+    h_prev = np.concatenate([cache["h0"][None], h_all[:-1]])  # h_{t-1}
+    tanh_c = np.tanh(c_all)
+    # Everything that does not depend on the gradient flowing back is computed for all
+    # steps at once; the loop keeps only the truly sequential part.
+    via_h = o * (1.0 - tanh_c**2)  # ∂h_t/∂C_t
+    local = np.empty((T, B, 4, H), dtype)  # ∂(gate pre-activation) per unit of dC (or dh for o)
+    local[:, :, 0] = c_prev * f * (1.0 - f)  # σ'(z) = σ(1 - σ)
+    local[:, :, 1] = g * i * (1.0 - i)
+    local[:, :, 2] = i * (1.0 - g**2)  # tanh'(z) = 1 - tanh²
+    local[:, :, 3] = tanh_c * o * (1.0 - o)
+    dh_out = np.ascontiguousarray(dh_seq.transpose(1, 0, 2), dtype=dtype)
+    dz = np.empty((T, B, 4, H), dtype)
+    dh_total, dc_total = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
+    dh_next = _state_or_zeros("dh_T", dh_T, (B, H), dtype)
+    dc_next = _state_or_zeros("dc_T", dc_T, (B, H), dtype)
+    W_h = np.ascontiguousarray(W[:, :H])  # (4H, H)
+    for t in reversed(range(T)):
+        dh = np.add(dh_out[t], dh_next, out=dh_total[t])  # from the output at t and from step t+1
+        dc = np.add(dc_next, dh * via_h[t], out=dc_total[t])
+        np.multiply(dc[:, None, :], local[t, :, :3], out=dz[t, :, :3])  # f, i, C~ blocks
+        np.multiply(dh, local[t, :, 3], out=dz[t, :, 3])  # o block
+        dc_next = dc * f[t]  # the cell path: only a multiplication by f_t
+        dh_next = dz[t].reshape(B, 4 * H) @ W_h
+    dz = dz.reshape(T, B, 4 * H)
+    dx, grads = _weight_and_input_grads(x, W, dz, h_prev, H, LSTMParams)
+    if full:
+        return LSTMGradients(
+            dx, grads, dh_next, dc_next, dh_total.transpose(1, 0, 2), dc_total.transpose(1, 0, 2)
+        )
+    return dx, grads
+
+
+def rnn_backward(
+    x, params: RNNParams, dh_seq, *, h0=None, cache=None, dh_T=None, full: bool = False
+):
+    """Backpropagation through time for :func:`rnn_forward`; same conventions as lstm_backward.
+
+    Returns ``dx, grads`` (grads an RNNParams), or with ``full=True`` a dict with dx, grads,
+    dh0 and dh_total (B, T, H).
+    """
+    params = _check_rnn_params(params)
+    if cache is None:
+        _, _, cache = rnn_forward(x, params, h0, return_cache=True)
+    x = np.asarray(x)
+    B, T, _ = x.shape
+    H = params.units
+    dh_seq = _check_upstream("dh_seq", dh_seq, (B, T, H))
+    h_all = np.ascontiguousarray(cache["h"].transpose(1, 0, 2))  # (T, B, H)
+    dtype = h_all.dtype
+    W = params.W.astype(dtype, copy=False)
+    h_prev = np.concatenate([cache["h0"][None].astype(dtype), h_all[:-1]])
+    tanh_grad = 1.0 - h_all**2  # tanh' at every step, computed once
+    dh_out = np.ascontiguousarray(dh_seq.transpose(1, 0, 2), dtype=dtype)
+    dz, dh_total = np.empty((T, B, H), dtype), np.empty((T, B, H), dtype)
+    dh_next = _state_or_zeros("dh_T", dh_T, (B, H), dtype)
+    W_h = np.ascontiguousarray(W[:, :H])
+    for t in reversed(range(T)):
+        dh = np.add(dh_out[t], dh_next, out=dh_total[t])
+        np.multiply(dh, tanh_grad[t], out=dz[t])
+        dh_next = dz[t] @ W_h  # ∂h_t/∂h_{t-1} = diag(1 - h_t²) W_hh
+    dx, grads = _weight_and_input_grads(x, W, dz, h_prev, H, RNNParams)
+    if full:
+        return {"dx": dx, "grads": grads, "dh0": dh_next, "dh_total": dh_total.transpose(1, 0, 2)}
+    return dx, grads
+
+
+def _weight_and_input_grads(x, W, dz, h_prev, H, kind):
+    """The parts of BPTT that need no loop: one big product each for dW and dx.
+
+    dz: (T, B, rows) gradients of the pre-activations; h_prev: (T, B, H) the h_{t-1}.
+    """
+    B, T, D = x.shape
+    rows = dz.shape[-1]
+    dz_flat = dz.reshape(T * B, rows)
+    x_tm = x.transpose(1, 0, 2).reshape(T * B, D).astype(dz.dtype, copy=False)
+    dW = np.concatenate([dz_flat.T @ h_prev.reshape(T * B, H), dz_flat.T @ x_tm], axis=1)
+    dx = (dz_flat @ W[:, H:]).reshape(T, B, D).transpose(1, 0, 2)
+    return np.ascontiguousarray(dx), kind(dW, dz_flat.sum(axis=0))
+
+
+def _check_upstream(name, array, shape) -> np.ndarray:
+    array = np.asarray(array)
+    if array.shape != shape:
+        raise ValueError(
+            f"{name} must have shape (batch, time, units) = {shape}, got {array.shape}"
+        )
+    _check_float(name, array)
+    return array
+
+
+def _state_or_zeros(name, array, shape, dtype) -> np.ndarray:
+    if array is None:
+        return np.zeros(shape, dtype)
+    array = np.asarray(array)
+    if array.shape != shape:
+        raise ValueError(f"{name} must have shape (batch, units) = {shape}, got {array.shape}")
+    _check_float(name, array)
+    return array.astype(dtype, copy=False)
