@@ -58,6 +58,12 @@ def numpy_step(
     params = init_lstm_params(features, units, seed=seed, dtype=np.float32)
     upstream = rng.normal(size=(batch, steps, units)).astype(np.float32)
 
+    from threadpoolctl import threadpool_limits
+
+    # One BLAS thread, as lstm_course.setup() sets: small per-step products gain nothing from
+    # more, and thrash on a shared CPU. The limit stays in force for this process.
+    threadpool_limits(limits=1, user_api="blas")
+
     def run():
         _, _, cache = lstm_forward(x, params, return_cache=True)
         return lstm_backward(x, params, upstream, cache=cache)

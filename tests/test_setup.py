@@ -36,3 +36,12 @@ def test_setup_with_tensorflow_makes_keras_repeatable():
 def test_setup_rejects_bad_seeds(seed):
     with pytest.raises(ValueError, match="seed must be a non-negative int"):
         lstm_course.setup(seed, tensorflow=False)
+
+
+def test_setup_runs_numpy_blas_on_one_thread():
+    """Small per-step products thrash on several BLAS threads (see lstm_course._setup)."""
+    from threadpoolctl import threadpool_info
+
+    lstm_course.setup(0, tensorflow=False)
+    blas = [pool for pool in threadpool_info() if pool["user_api"] == "blas"]
+    assert blas and all(pool["num_threads"] == 1 for pool in blas)
