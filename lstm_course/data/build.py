@@ -50,8 +50,61 @@ def build_seattle_weather(out_dir: Path = REPO_DATASETS) -> Path:
     return out
 
 
+# Yahoo Finance symbols of the two indexes arch ships, and the snapshot file for each.
+_ARCH_INDEXES = {
+    "sp500": ("^GSPC", "S&P 500", "sp500"),
+    "nasdaq": ("^IXIC", "NASDAQ Composite", "nasdaq"),
+}
+
+
+def _build_arch_index(name: str, out_dir: Path) -> Path:
+    """One daily index from the arch package's example data, as a plain, diffable CSV."""
+    import pandas as pd
+
+    symbol, title, folder = _ARCH_INDEXES[name]
+    source = _package_file("arch", "data", folder, f"{folder}.csv.gz")
+    frame = pd.read_csv(source)
+    expected = ["Date", "Open", "High", "Low", "Close", "Adj Close", "Volume"]
+    if list(frame.columns) != expected:
+        raise SystemExit(f"{source} has columns {list(frame.columns)}, expected {expected}")
+    frame["Date"] = pd.to_datetime(frame["Date"], format="%m/%d/%Y").dt.strftime("%Y-%m-%d")
+    # arch stores the prices as float32-noisy decimals (1229.22998); Yahoo publishes index
+    # levels in cents, so rounding to 2 decimals restores them (changes are below 0.0003).
+    prices = ["Open", "High", "Low", "Close", "Adj Close"]
+    frame[prices] = frame[prices].round(2)
+    frame["Volume"] = frame["Volume"].astype("int64")
+    out = out_dir / f"{name}.csv"
+    frame.to_csv(out, index=False, lineterminator="\n", float_format="%.2f")
+    first, last = frame["Date"].iloc[0], frame["Date"].iloc[-1]
+    version = __import__("arch").__version__
+    record(
+        out,
+        source=f"PyPI arch {version} (Kevin Sheppard), file arch/data/{folder}/{folder}.csv.gz: "
+        f"daily {title} ({symbol}), {first}..{last}, in Yahoo Finance's CSV layout (arch does "
+        "not name its upstream source); dates rewritten as ISO, prices rounded to cents",
+        license="arch is NCSA-licensed (University of Illinois/NCSA Open Source License); "
+        "index levels are published market data",
+        description=f"{len(frame):,} trading days of the {title} ({symbol}): "
+        "Open, High, Low, Close, Adj Close (index points), Volume",
+        rebuild=f"python -m lstm_course.data.build {name}",
+    )
+    return out
+
+
+def build_sp500(out_dir: Path = REPO_DATASETS) -> Path:
+    """Daily S&P 500 (^GSPC) 1999–2018, as shipped in the arch package."""
+    return _build_arch_index("sp500", out_dir)
+
+
+def build_nasdaq(out_dir: Path = REPO_DATASETS) -> Path:
+    """Daily NASDAQ Composite (^IXIC) 1999–2018, as shipped in the arch package."""
+    return _build_arch_index("nasdaq", out_dir)
+
+
 BUILDERS: dict[str, Callable[[Path], Path]] = {
     "seattle_weather": build_seattle_weather,
+    "sp500": build_sp500,
+    "nasdaq": build_nasdaq,
 }
 
 
