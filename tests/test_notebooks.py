@@ -83,6 +83,20 @@ class TestNotebook:
         assert len(ignored) <= max(2, len(cells) // 3), "most outputs must be compared by nbval"
 
 
+def test_welcome_shows_the_current_course_map_and_datasets():
+    """Notebook 00 displays course.py's map and the manifest: it goes stale when they change."""
+    from lstm_course import data
+    from lstm_course.course import course_map_markdown
+
+    nb = load(nt.NOTEBOOKS / "00_welcome.ipynb")
+    outputs = [o for c in code_cells(nb) for o in c.outputs]
+    shown = [o["data"]["text/markdown"] for o in outputs if "text/markdown" in o.get("data", {})]
+    stale = "course.py or datasets/ changed since notebook 00 ran: run `make notebooks NB=00`"
+    assert course_map_markdown() in shown, stale
+    printed = "".join(o.get("text", "") for o in outputs)
+    assert all(name in printed for name in data.list_datasets()), stale
+
+
 def test_student_copies_have_no_solutions(tmp_path):
     for path in nt.write_student_notebooks(tmp_path):
         nb = load(path)
