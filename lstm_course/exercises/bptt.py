@@ -40,8 +40,9 @@ def check_forget_preactivation_grad(d_forget_preactivation) -> None:
 def buggy_lstm_backward(x, params: LSTMParams, dh_seq):
     """An LSTM backward pass with one planted mistake, for the gradient-checking exercise.
 
-    Same signature and returns as :func:`lstm_backward`. One gate's weight and bias
-    gradients are computed with a plausible slip in the derivation.
+    Returns ``(dx, grads)`` like :func:`lstm_backward`, for zero initial states and no
+    final-state gradients. One gate's weight and bias gradients are computed with a
+    plausible slip in the derivation.
     """
     _, _, cache = lstm_forward(x, params, return_cache=True)
     result = lstm_backward(x, params, dh_seq, cache=cache, full=True)

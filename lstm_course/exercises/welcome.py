@@ -33,8 +33,9 @@ def check_sigmoid(sigmoid) -> None:
             if isinstance(err.__cause__, FloatingPointError):
                 raise WrongAnswer(
                     name,
-                    "np.exp overflowed for z = -1000. Compute exp only of "
-                    "non-positive numbers: for z < 0 use e^z / (1 + e^z)",
+                    "np.exp overflowed at z = ±1000. Call exp only on non-positive numbers "
+                    "(for z < 0 use e^z / (1 + e^z)). np.where computes both branches for "
+                    "every element, so use np.exp(-np.abs(z)) or boolean masks",
                 ) from None
             raise
     compare_arrays(

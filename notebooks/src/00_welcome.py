@@ -145,7 +145,8 @@ print(f"{len(verified)} snapshot(s) verified")
 #   gate. It is the LSTM's output at step $t$ and feeds every gate at step $t+1$.
 #
 # Gates use $\sigma$ because they are *fractions*: a value in $(0, 1)$ that multiplies
-# something. The candidate and the output use $\tanh$ because they carry *signed values*.
+# something. The candidate $\tilde{C}_t$, and the memory $C_t$ on its way out to $h_t$, pass
+# through $\tanh$ because they carry *signed values*.
 
 # %%
 import matplotlib.pyplot as plt
@@ -153,9 +154,9 @@ import matplotlib.pyplot as plt
 z = np.linspace(-6, 6, 241)
 fig, ax = plt.subplots(figsize=(7, 2.8))
 ax.plot(z, 1 / (1 + np.exp(-z)), label="σ(z): gates, a fraction in (0, 1)")
-ax.plot(z, np.tanh(z), label="tanh(z): candidate and output, a value in (−1, 1)")
+ax.plot(z, np.tanh(z), label="tanh(z): candidate, and C_t before it becomes h_t, in (−1, 1)")
 ax.axhline(0, color="grey", lw=0.5)
-ax.set_xlabel("z = W·[h, x] + b")
+ax.set_xlabel("z")
 ax.legend(loc="upper left", fontsize=9)
 ax.set_title("The two squashing functions of the LSTM cell")
 plt.show()
@@ -173,6 +174,9 @@ plt.show()
 # Write `sigmoid(z)` for a NumPy array `z`. The textbook form `1 / (1 + np.exp(-z))`
 # overflows for large negative `z` (try `np.exp(1000)`). Use the fact that
 # $\sigma(z) = \frac{e^{z}}{1 + e^{z}}$ as well, and only ever call `np.exp` on numbers ≤ 0.
+# Careful: `np.where(cond, a, b)` computes *both* `a` and `b` for every element before
+# choosing, so it does not protect `np.exp` from large arguments — compute `np.exp(-np.abs(z))`
+# once, or work on the two halves with a boolean mask.
 
 # %%
 def sigmoid(z):
@@ -192,9 +196,12 @@ welcome.check_sigmoid(sigmoid)
 # %% [markdown]
 # ### Exercise 2 — shapes in the course's notation
 #
-# Take a batch of `B = 32` sequences, `D = 10` input features and `H = 64` units. Give the
-# shapes of the forget gate's weight matrix `W_f` and bias `b_f`, of the stacked input
-# `[h_{t-1}, x_t]` for the whole batch (one row per example), of `f_t`, and of `C_t`.
+# Take a batch of `B = 32` sequences, `D = 10` input features and `H = 64` units. With a
+# batch, each example is a row, and the forget gate becomes $f_t = \sigma([h_{t-1}, x_t] \cdot
+# W_f^\top + b_f)$ — the same numbers as $W_f \cdot [h_{t-1}, x_t]$, one row per example.
+# Fill in the shapes as tuples in a dict with the keys `"W_f"` (the forget gate's weights),
+# `"b_f"` (its bias), `"concat"` (the stacked input `[h_{t-1}, x_t]` for the whole batch),
+# `"f_t"` and `"C_t"`, e.g. `shapes = {"W_f": (rows, cols), ...}`.
 
 # %%
 # BEGIN SOLUTION

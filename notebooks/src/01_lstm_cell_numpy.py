@@ -9,7 +9,8 @@
 # - how to turn the equations into a time step, a loop over a sequence, and one fused
 #   matrix product for all four gates;
 # - how Keras stores the same weights (`kernel`, `recurrent_kernel`, `bias`, gate order
-#   i, f, c, o) — and proof that our NumPy LSTM computes exactly what `keras.layers.LSTM` does;
+#   i, f, c, o) — and proof that our NumPy LSTM computes what `keras.layers.LSTM` does, to
+#   float32 round-off;
 # - where the parameter count `4·(H·(H+D) + H)` comes from;
 # - how the gates *store, hold and release* a value, in an LSTM wired by hand.
 #
@@ -144,8 +145,9 @@ print("i_t =", i_t)
 # **What it means.** The new content the cell *could* write. It must be able to push the
 # memory up *or* down, so it is signed.
 #
-# **Why tanh.** tanh maps into $(-1, 1)$: signed, centred on zero, and bounded, so one step
-# can change a memory cell by at most 1 — the memory cannot blow up from a single input.
+# **Why tanh.** tanh maps into $(-1, 1)$: signed, centred on zero, and bounded. The term
+# written into memory, $i_t \odot \tilde{C}_t$, is therefore smaller than 1 in size, so
+# $|C_t| \le |C_{t-1}| + 1$: a single input cannot blow the memory up.
 
 # %%
 def candidate(W_C, b_C, h_prev, x_t):
@@ -252,7 +254,10 @@ print("C_5 =", c_T)
 # $W$ of shape $(4H, H + D)$ — rows $W_f, W_i, W_C, W_o$ — and one product gives all four
 # pre-activations. A batch of B sequences is handled by stacking examples as rows:
 # $[h, x]$ becomes (B, H + D) and the product becomes $[h, x] \cdot W^\top$, shape (B, 4H).
-# One large product is much faster than eight small ones.
+# One large product is much faster than four small ones.
+#
+# The first H columns of $W$ multiply $h_{t-1}$ and the last D multiply $x_t$; we call these
+# two parts $W_h$ (4H, H) and $W_x$ (4H, D), so $W = [W_h \mid W_x]$.
 
 # %%
 def lstm_fused(x, W, b, h0, c0):
@@ -279,9 +284,12 @@ print("fused and gate-by-gate agree to 1e-12 (float64 round-off only)")
 
 # %% [markdown]
 # The package's `lstm_course.numpy_lstm.lstm_forward` is this same function, with input
-# checks, float32 support and one more speed-up: the input part of every step,
-# $x_t \cdot W_x^\top$, is computed for all $t$ in a single product before the loop.
-# It keeps the course's layout: `LSTMParams(W, b)` with blocks f, i, C~, o.
+# checks, float32 support and speed-ups that notebook 02 explains (the main one: the input
+# part of every step, $x_t \cdot W_x^\top$, is computed for all $t$ in a single product
+# before the loop). It keeps the course's layout: `LSTMParams(W, b)` with blocks f, i, C~, o.
+#
+# *Names:* the candidate $\tilde{C}_t$ is `c_tilde` in code (`c_hat` inside `lstm_step`), and
+# its block is called `"c"` wherever the four blocks are named by one letter: f, i, c, o.
 
 # %%
 from lstm_course.numpy_lstm import LSTMParams, lstm_forward, params_from_keras, params_to_keras
@@ -293,8 +301,8 @@ print("package and notebook agree to 1e-12")
 # %% [markdown]
 # ## How Keras stores the same weights
 #
-# `keras.layers.LSTM` keeps three arrays, split by what they multiply and transposed
-# (Keras multiplies row vectors from the left):
+# `keras.layers.LSTM` keeps three arrays, split by what they multiply and transposed, because
+# it computes with examples as rows: `x_t @ kernel + h_{t-1} @ recurrent_kernel + bias`.
 #
 # | Keras | shape | multiplies | course form |
 # |---|---|---|---|
@@ -393,8 +401,9 @@ print("NumPy weights -> Keras layer: outputs agree within 1e-6")
 #
 # $$\text{parameters} = 4\,\big(H\,(H + D) + H\big).$$
 #
-# The forget, input and output gates each cost as much as a whole vanilla RNN layer: an
-# LSTM has four times its parameters and does four times its work per step.
+# Each of the four blocks (f, i, C~, o) costs as much as a whole vanilla RNN layer — the
+# candidate block *is* one — so an LSTM has four times its parameters and does about four
+# times its work per step.
 
 # %% [markdown]
 # ### Exercise 3 — the parameter count
@@ -425,8 +434,10 @@ for D_, H_ in [(1, 50), (3, 50), (32, 128)]:
 # No training: we choose the weights so that one memory cell (H = 1) does a job you can read
 # off its gates. The input at each step is $x_t = [\text{value}, \text{write}, \text{read}]$:
 #
-# - **write = 1**: store `value` (and forget what was stored before);
-# - **read = 1**: show the stored value on $h_t$;
+# - **write = 1**: store tanh(`value`) (and forget what was stored before);
+# - **read = 1**: show the stored memory on $h_t$, as tanh(memory) — for value 0.8 that is
+#   tanh(tanh(0.8)) ≈ 0.58, a fixed, increasing function of the value that a layer on top
+#   could invert;
 # - otherwise: random distractor values arrive and must be ignored.
 #
 # The weights, with a large gain $k = 20$ so that the gates saturate at ≈0 or ≈1:
@@ -461,7 +472,7 @@ h_hand, _, trace = lstm_forward(x_hand, hand, return_cache=True)
 
 held = trace["c"][0, write_step:read_step, 0]
 print(f"stored at t={write_step}: C = tanh({stored_value}) = {trace['c'][0, write_step, 0]:.4f}")
-print(f"held through {read_step - write_step} steps of distractors: C ranges {held.min():.4f} .. {held.max():.4f}")
+print(f"held through {read_step - write_step - 1} distractors: C ranges {held.min():.4f} .. {held.max():.4f}")
 print(f"read at t={read_step}: h = o·tanh(C) = {h_hand[0, read_step, 0]:.4f}; "
       f"elsewhere |h| <= {np.abs(np.delete(h_hand[0, :, 0], read_step)).max():.4f}")
 
@@ -490,15 +501,16 @@ plt.show()
 
 # %%
 assert abs(trace["c"][0, write_step, 0] - np.tanh(stored_value)) < 1e-3
-assert np.ptp(held) < 1e-2  # the memory holds through 42 distractors
+assert np.ptp(held) < 1e-2  # the memory holds through 41 distractors
 assert abs(h_hand[0, read_step, 0] - np.tanh(np.tanh(stored_value))) < 1e-2
 
 # %% [markdown]
 # Read the plot from top to bottom: the **input gate** (orange) opens only at the write;
 # the **forget gate** (blue) sits at ≈1 — holding — except for the instant of the write,
 # where it clears the old content; the **memory** $C_t$ steps to tanh(0.8) and stays flat
-# while 42 distractor values go by; the **output gate** (red) opens only at the read, and
-# only then does $h_t$ show the stored value. A trained LSTM learns weights like these.
+# while 41 distractor values go by; the **output gate** (red) opens only at the read, and
+# only then does $h_t$ show the stored memory (0.58 = tanh(tanh(0.8))). A trained LSTM
+# learns weights like these.
 #
 # ### Exercise 4 — make it forget
 #

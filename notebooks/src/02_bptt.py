@@ -35,9 +35,10 @@ lstm_course.setup()
 # ## What we are differentiating
 #
 # An LSTM reads $x_1 \dots x_T$ and produces $h_1 \dots h_T$; some loss $L$ depends on the
-# outputs. Whatever the loss, backpropagation starts from $\delta h_t = \partial L / \partial h_t$
-# for every step (for a loss on the last step only, all but $\delta h_T$ are zero). Our job is
-# to turn those into gradients for every weight, every input $x_t$, and the initial states.
+# outputs. Whatever the loss, backpropagation starts from its *direct* gradient with respect
+# to each output, $\partial L / \partial h_t \big|_{\text{out}}$ (for a loss on the last step
+# only, all but the one at $T$ are zero). Our job is to turn those into gradients for every
+# weight, every input $x_t$, and the initial states.
 #
 # Notation: $\delta v = \partial L / \partial v$, shaped like $v$. With a batch, every vector
 # becomes a matrix with one row per example. The forward pass of one step, from notebook 01,
@@ -55,8 +56,8 @@ lstm_course.setup()
 # future: $\delta h_t^{\text{next}}$ (through the gates of step $t+1$) and
 # $\delta C_t^{\text{next}}$ (through the cell path of step $t+1$).
 #
-# **1. Hidden state.** $h_t$ feeds the loss at $t$ and step $t+1$:
-# $\quad \delta h_t = \frac{\partial L}{\partial h_t}\Big|_{\text{output}} + \delta h_t^{\text{next}}$.
+# **1. Hidden state.** $h_t$ feeds the loss at $t$ and step $t+1$, so its *total* gradient is
+# $\quad \delta h_t = \frac{\partial L}{\partial h_t}\Big|_{\text{out}} + \delta h_t^{\text{next}}$.
 #
 # **2. Output gate and cell, from $h_t = o_t \odot \tanh(C_t)$:**
 # $\quad \delta o_t = \delta h_t \odot \tanh(C_t)$, and
@@ -64,8 +65,8 @@ lstm_course.setup()
 #
 # **3. Cell update, from $C_t = f_t \odot C_{t-1} + i_t \odot \tilde{C}_t$:**
 # $\quad \delta f_t = \delta C_t \odot C_{t-1}$, $\;\delta i_t = \delta C_t \odot \tilde{C}_t$,
-# $\;\delta \tilde{C}_t = \delta C_t \odot i_t$, and
-# $$\delta C_{t-1} = \delta C_t \odot f_t.$$
+# $\;\delta \tilde{C}_t = \delta C_t \odot i_t$, and what flows on to step $t-1$ along the cell:
+# $$\boxed{\delta C_{t-1}^{\text{next}} = \delta C_t \odot f_t}$$
 #
 # **4. Through the activations** ($\sigma' = \sigma(1 - \sigma)$, $\tanh' = 1 - \tanh^2$):
 # $\quad \delta z_f = \delta f_t \odot f_t(1 - f_t)$, $\;\delta z_i = \delta i_t \odot i_t(1 - i_t)$,
@@ -74,11 +75,17 @@ lstm_course.setup()
 # **5. Into the weights and the stacked input**, from $z_g = W_g \cdot [h_{t-1}, x_t] + b_g$:
 # $\quad \delta W_g \mathrel{+}= \delta z_g \, [h_{t-1}, x_t]^\top$, $\;\delta b_g \mathrel{+}= \delta z_g$,
 # $\;\delta [h_{t-1}, x_t] = \sum_g W_g^\top \delta z_g$ — whose first H entries are
-# $\delta h_{t-1}^{\text{next}}$ and last D entries are $\delta x_t$.
+# $\delta h_{t-1}^{\text{next}}$ and last D entries are $\delta x_t$. (Below, $W_h$ means the
+# first H columns of the stacked $W$ — the part that multiplies $h_{t-1}$; for a vanilla RNN
+# the same matrix is often written $W_{hh}$.)
 #
 # The weight gradients *accumulate* over time: the same $W$ is used at every step.
 #
-# **Why the cell path matters.** Look at the boxed-in line of step 3: from $C_t$ back to
+# These are written for one example, with column vectors. In code each example is a row of
+# a (B, ·) matrix, so $\delta z_g [h_{t-1}, x_t]^\top$ summed over the batch becomes
+# `dz.T @ hx`, and $\sum_g W_g^\top \delta z_g$ becomes `dz @ W`.
+#
+# **Why the cell path matters.** Look at the boxed line of step 3: from $C_t$ back to
 # $C_{t-1}$ the gradient is only multiplied by $f_t$ — no weight matrix, no squashing
 # derivative. Over many steps, $\delta C_t$ is multiplied by $\prod_k f_k$; with forget gates
 # near 1 it survives hundreds of steps. In a vanilla RNN the same path multiplies by
@@ -140,7 +147,7 @@ def lstm_step_backward(dh, dc_next, step, W):
 # %% [markdown]
 # The package's `lstm_backward` runs this step from $t = T$ down to $1$ (with the
 # non-sequential parts moved out of the loop for speed — see the end of this notebook). For a
-# one-step sequence the two must agree exactly:
+# one-step sequence the two must agree, up to float64 round-off:
 
 # %%
 from lstm_course.numpy_lstm import LSTMParams, init_lstm_params, lstm_backward, lstm_forward
@@ -170,10 +177,16 @@ print("one step backward == package for dW, db, dx, dh0, dc0")
 #
 # $$\frac{\partial L}{\partial \theta_k} \approx \frac{L(\theta + \varepsilon e_k) - L(\theta - \varepsilon e_k)}{2\varepsilon}$$
 #
-# with error $O(\varepsilon^2)$. In float64 with $\varepsilon = 10^{-6}$, a correct gradient
-# agrees to a relative error around $10^{-9}$–$10^{-10}$; a wrong one is off by $10^{-3}$ or
-# more. We check **every block** — each gate's weights and biases, the inputs, and both
-# initial states — on a small LSTM with a loss on every step and on both final states.
+# with error $O(\varepsilon^2)$. We compare with `relative_error(a, n)` $= \max|a - n| /
+# \max(|a| + |n|)$, a scale-free number. In float64 with $\varepsilon = 10^{-6}$, a correct
+# gradient agrees to a relative error of about $10^{-9}$ or below; a wrong one is off by
+# $10^{-3}$ or more. We check **every block** — each gate's weights and biases, the inputs,
+# and both initial states — on a small LSTM.
+#
+# The test loss is $L = \sum_t \text{weights\_out}_t \odot h_t + u_h \odot h_T + u_c \odot C_T$
+# with random weights: it is linear in the outputs, so $\partial L/\partial h_t|_{\text{out}}$
+# is exactly `weights_out[:, t]` (our `dh_seq`), and $u_h$, $u_c$ are the gradients reaching
+# the final states (`dh_T`, `dc_T`). Random weights make every path through the cell count.
 
 # %%
 from lstm_course.gradients import numerical_gradient, relative_error
@@ -216,9 +229,12 @@ print(f"all {len(errors)} blocks agree with finite differences (relative error <
 # %% [markdown]
 # ### Exercise 2 — find the planted bug
 #
-# `bptt.buggy_lstm_backward` has the same signature as `lstm_backward`, but one gate's
-# gradient was derived with a slip. Use the finite-difference gradient `numeric_W` from
-# above to find which gate block ('f', 'i', 'c' or 'o') is wrong.
+# `bptt.buggy_lstm_backward(x, params, dh_seq)` returns `(dx, grads)` like `lstm_backward`,
+# for zero initial states and no final-state gradients — but one gate's weight gradient was
+# derived with a slip. Find which block ('f', 'i', 'c' or 'o') is wrong: finite-difference the
+# matching loss, $L = \sum_t \text{weights\_out}_t \odot h_t$ with `h0 = c0 = None`, with
+# respect to `params.W`, and compare block by block. (Not `numeric_W` from above: that loss
+# had non-zero initial states and final-state terms.)
 
 # %%
 _, buggy_grads = bptt.buggy_lstm_backward(x, params, weights_out)
@@ -313,27 +329,27 @@ print(f"train {x_train.shape}, test {x_test.shape}  (sequences, steps, features)
 print(f"test MSE: persistence {persistence_mse:.4f}, noise floor 0.0100")
 
 # %% [markdown]
-# The model: the NumPy LSTM with 16 units, then a linear read-out $\hat{y}_t = h_t V + c$,
+# The model: the NumPy LSTM with 16 units, then a linear read-out $\hat{y}_t = h_t V + b_{\text{out}}$,
 # trained on the mean squared error over all steps. The read-out's gradients are two lines;
 # its gradient with respect to $h_t$ is the $\delta h_t$ that starts BPTT.
 
 # %%
 def predict(model, x):
-    """model: dict with lstm (LSTMParams), V (H, 1), c (1,). x (B, T, 1) -> y_hat (B, T, 1)."""
+    """model: dict with lstm (LSTMParams), V (H, 1), b_out (1,). x (B, T, 1) -> y_hat (B, T, 1)."""
     h_seq, _ = lstm_forward(x, model["lstm"])
-    return h_seq @ model["V"] + model["c"]
+    return h_seq @ model["V"] + model["b_out"]
 
 
 def loss_and_grads(model, x, y):
     """MSE over every step, and its gradient for each array of the model (same keys)."""
     h_seq, _, cache = lstm_forward(x, model["lstm"], return_cache=True)
-    error = h_seq @ model["V"] + model["c"] - y  # (B, T, 1)
+    error = h_seq @ model["V"] + model["b_out"] - y  # (B, T, 1)
     d_y_hat = 2.0 * error / error.size
     dh_seq = d_y_hat @ model["V"].T  # (B, T, H): where BPTT starts
     _, lstm_grads = lstm_backward(x, model["lstm"], dh_seq, cache=cache)
     grads = {"lstm": lstm_grads,
              "V": h_seq.reshape(-1, h_seq.shape[-1]).T @ d_y_hat.reshape(-1, 1),
-             "c": d_y_hat.sum(axis=(0, 1))}
+             "b_out": d_y_hat.sum(axis=(0, 1))}
     return float(np.mean(error**2)), grads
 
 
@@ -361,12 +377,13 @@ bptt.check_clip_by_global_norm(clip_by_global_norm)
 # %% [markdown]
 # **Adam** keeps a running mean $m$ and mean square $v$ of each gradient and steps by
 # $\text{lr} \cdot \hat{m} / (\sqrt{\hat{v}} + \epsilon)$, where the hats undo the bias of
-# starting from zero. Ten lines:
+# starting from zero. Ten lines. (Keras adds $\epsilon$ to $\sqrt{v}$ before the bias
+# correction rather than after; with $\epsilon = 10^{-7}$ the difference is invisible here.)
 
 # %%
 def flatten(model):
-    """The model's arrays in a fixed order: W, b of the LSTM, then V, c."""
-    return [model["lstm"].W, model["lstm"].b, model["V"], model["c"]]
+    """The model's arrays in a fixed order: W, b of the LSTM, then V, b_out."""
+    return [model["lstm"].W, model["lstm"].b, model["V"], model["b_out"]]
 
 
 class Adam:
@@ -389,7 +406,7 @@ class Adam:
 H_model, batch_size, epochs = 16, 32, 12
 init = init_lstm_params(1, H_model, seed=7)
 initial_readout = np.random.default_rng(7).normal(scale=0.3, size=(H_model, 1))
-model = {"lstm": LSTMParams(init.W.copy(), init.b.copy()), "V": initial_readout.copy(), "c": np.zeros(1)}
+model = {"lstm": LSTMParams(init.W.copy(), init.b.copy()), "V": initial_readout.copy(), "b_out": np.zeros(1)}
 optimizer = Adam(flatten(model), lr=1e-2)
 order = np.random.default_rng(0)
 batches = [perm[k:k + batch_size] for perm in (order.permutation(len(x_train)) for _ in range(epochs))
@@ -476,8 +493,11 @@ for timing in timings:
 assert all(0 < t.ratio < 30 for t in timings)
 
 # %% [markdown]
-# On the course's 2-core reference CPU the NumPy version runs within about 2× of TensorFlow
-# at the first shape (the README gives the measured figures). What makes it fast:
+# The ratio is NumPy's time over TensorFlow's: below 1, NumPy is faster. The README gives
+# the figures measured on the course's 2-core reference CPU. At the larger shape the matrix
+# products dominate and the per-step overhead of Python matters less, so NumPy gains ground
+# — on a CPU, TensorFlow's LSTM has no special kernel, and both end up in similar BLAS-class
+# matrix products. What makes the NumPy version fast:
 #
 # - **one fused matrix product per step** for all four gates, `[h, x] · Wᵀ`, instead of eight
 #   small ones;
