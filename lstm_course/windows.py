@@ -57,7 +57,7 @@ def make_windows(
     """
     data = _as_2d_series(series)
     for name, value in (("window", window), ("horizon", horizon), ("stride", stride)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
             raise ValueError(f"{name} must be an int >= 1, got {value!r}")
     time, features = data.shape
     if window + horizon > time:

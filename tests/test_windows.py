@@ -42,6 +42,7 @@ def test_target_columns_shapes():
         ),
         ({"window": 3, "horizon": 0}, "horizon must be an int >= 1, got 0"),
         ({"window": 0}, "window must be an int >= 1"),
+        ({"window": True}, "window must be an int >= 1, got True"),
         ({"window": 3, "stride": 0}, "stride must be an int >= 1"),
         ({"window": 3, "target_columns": 5}, "target column 5 out of range for 1 feature"),
     ],
@@ -94,3 +95,18 @@ def test_scaler_errors():
     np.testing.assert_array_equal(scaler.std_, [1.0, 1.0])  # constant columns do not divide by 0
     with pytest.raises(ValueError, match=r"expected 2 column\(s\)"):
         scaler.transform(np.zeros((4, 3)))
+
+
+@given(length=st.integers(30, 200), window=st.integers(1, 5), stride=st.integers(1, 3))
+def test_windowing_each_split_never_reaches_across_a_split(length, window, stride):
+    # Values are time indices: every input and target of a split's windows must lie inside
+    # that split, so no validation or test value can reach a training example.
+    times = np.arange(length, dtype=float)
+    train_end, val_end = split_points(length)
+    bounds = [(0, train_end), (train_end, val_end), (val_end, length)]
+    for part, (start, stop) in zip(chronological_split(times), bounds, strict=True):
+        if len(part) < window + 1:
+            continue
+        X, y = make_windows(part, window, stride=stride)
+        assert X.min() >= start and max(X.max(), y.max()) < stop
+        assert np.all(y[:, 0] > X[:, :, 0].max(axis=1))
