@@ -29,7 +29,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(0, "welcome", "Welcome", "course map, how to run it, the six LSTM equations", prerequisites=(), study_minutes=20, run_budget_s=60, available=True),
     Lesson(1, "lstm_cell_numpy", "The LSTM cell in NumPy", "each gate derived and implemented; equal to keras.layers.LSTM", prerequisites=(0,), study_minutes=60, run_budget_s=60, available=True),
     Lesson(2, "bptt", "Backpropagation through time", "gradients by hand, gradient check, NumPy training, speed", prerequisites=(1,), study_minutes=75, run_budget_s=90, available=True),
-    Lesson(3, "vanishing_gradients", "The vanishing gradient problem", "measured gradient decay; adding problem; long time lags", prerequisites=(1, 2), study_minutes=60, run_budget_s=120, available=False),
+    Lesson(3, "vanishing_gradients", "The vanishing gradient problem", "measured gradient decay; adding problem; long time lags", prerequisites=(1, 2), study_minutes=60, run_budget_s=120, available=True),
     Lesson(4, "keras_lstm", "LSTMs in Keras", "the first model, anatomy, cost, overfitting and regularisation", prerequisites=(1,), study_minutes=60, run_budget_s=120, available=True),
     Lesson(5, "stock_prices", "Stock prices", "yfinance, honest evaluation against the random walk", prerequisites=(4,), study_minutes=60, run_budget_s=120, available=True),
     Lesson(6, "weather", "Weather", "multivariate, multi-step forecasts in °C against persistence", prerequisites=(4,), study_minutes=45, run_budget_s=120, available=False),
