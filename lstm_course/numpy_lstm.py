@@ -198,30 +198,27 @@ def _keras_weights(layer_or_weights) -> list:
 # ----------------------------------------------------------------------------- validation
 
 
-def _check_lstm_params(params) -> LSTMParams:
+def _check_params(params, kind, blocks: int, layout: str):
+    """Validate (W, b) for a layer whose W stacks ``blocks`` gate matrices of shape (H, H + D)."""
     if not isinstance(params, tuple) or len(params) != 2:
-        raise TypeError(f"params must be LSTMParams(W, b), got {type(params).__name__}")
+        raise TypeError(f"params must be {kind.__name__}(W, b), got {type(params).__name__}")
     W, b = (np.asarray(p) for p in params)
-    if W.ndim != 2 or W.shape[0] % 4 or W.shape[0] == 0 or W.shape[1] <= W.shape[0] // 4:
-        raise ValueError(f"W must have shape (4H, H + D) with H, D >= 1, got {W.shape}")
-    if b.shape != (W.shape[0],):
-        raise ValueError(f"b must have shape ({W.shape[0]},) to match W {W.shape}, got {b.shape}")
+    rows = W.shape[0] if W.ndim == 2 else 0
+    if W.ndim != 2 or rows == 0 or rows % blocks or W.shape[1] <= rows // blocks:
+        raise ValueError(f"W must have shape {layout} with H, D >= 1, got {W.shape}")
+    if b.shape != (rows,):
+        raise ValueError(f"b must have shape ({rows},) to match W {W.shape}, got {b.shape}")
     _check_float("W", W)
     _check_float("b", b)
-    return LSTMParams(W, b)
+    return kind(W, b)
+
+
+def _check_lstm_params(params) -> LSTMParams:
+    return _check_params(params, LSTMParams, 4, "(4H, H + D)")
 
 
 def _check_rnn_params(params) -> RNNParams:
-    if not isinstance(params, tuple) or len(params) != 2:
-        raise TypeError(f"params must be RNNParams(W, b), got {type(params).__name__}")
-    W, b = (np.asarray(p) for p in params)
-    if W.ndim != 2 or W.shape[1] <= W.shape[0] or W.shape[0] == 0:
-        raise ValueError(f"W must have shape (H, H + D) with H, D >= 1, got {W.shape}")
-    if b.shape != (W.shape[0],):
-        raise ValueError(f"b must have shape ({W.shape[0]},) to match W {W.shape}, got {b.shape}")
-    _check_float("W", W)
-    _check_float("b", b)
-    return RNNParams(W, b)
+    return _check_params(params, RNNParams, 1, "(H, H + D)")
 
 
 # ----------------------------------------------------------------------------- forward passes
