@@ -20,6 +20,8 @@ import math
 
 import numpy as np
 
+from lstm_course._checks import check_int, check_seed, check_size
+
 ADDING_BASELINE_MSE = 1.0 / 6.0  # always predicting 1: Var(U1 + U2) = 1/12 + 1/12
 
 
@@ -38,9 +40,9 @@ def adding_problem(n: int, T: int, *, seed: int | None = 0) -> tuple[np.ndarray,
     Returns:
         ``x (n, T, 2)`` float32 and ``y (n, 1)`` float32, y = the sum of the marked values.
     """
-    _check_int("n", n, 1)
-    _check_int("T", T, 2)
-    rng = np.random.default_rng(seed)
+    n, T = check_int("n", n, minimum=1), check_int("T", T, minimum=2)
+    check_size(f"adding_problem(n={n}, T={T})", n * T * 2)
+    rng = np.random.default_rng(check_seed("seed", seed))
     values = rng.uniform(0.0, 1.0, size=(n, T))
     rows = np.arange(n)
     first = rng.integers(0, T // 2, size=n)  # one marker in each half: the pair can be up
@@ -74,11 +76,14 @@ def delay_task(
         ``x (n, delay + 1, n_keys + n_distractors)`` float32 one-hot, and
         ``y (n,)`` int64 keys in ``[0, n_keys)``.
     """
-    _check_int("n", n, 1)
-    _check_int("delay", delay, 1)
-    _check_int("n_keys", n_keys, 2)
-    _check_int("n_distractors", n_distractors, 1)
-    rng = np.random.default_rng(seed)
+    n, delay = check_int("n", n, minimum=1), check_int("delay", delay, minimum=1)
+    n_keys = check_int("n_keys", n_keys, minimum=2)
+    n_distractors = check_int("n_distractors", n_distractors, minimum=1)
+    check_size(
+        f"delay_task(n={n}, delay={delay}) with {n_keys + n_distractors} symbols",
+        n * (delay + 1) * (n_keys + n_distractors),
+    )
+    rng = np.random.default_rng(check_seed("seed", seed))
     keys = rng.integers(0, n_keys, size=n)
     distractors = rng.integers(n_keys, n_keys + n_distractors, size=(n, delay))
     symbols = np.concatenate([keys[:, None], distractors], axis=1)  # (n, delay + 1)
@@ -107,11 +112,14 @@ def copy_task(
     Returns:
         ``x (n, T, n_symbols + 2)`` float32 one-hot and ``y (n, T)`` int64 class indices.
     """
-    _check_int("n", n, 1)
-    _check_int("delay", delay, 1)
-    _check_int("length", length, 1)
-    _check_int("n_symbols", n_symbols, 2)
-    rng = np.random.default_rng(seed)
+    n, delay = check_int("n", n, minimum=1), check_int("delay", delay, minimum=1)
+    length = check_int("length", length, minimum=1)
+    n_symbols = check_int("n_symbols", n_symbols, minimum=2)
+    check_size(
+        f"copy_task(n={n}, delay={delay}, length={length}) with {n_symbols + 2} classes",
+        n * (2 * length + delay) * (n_symbols + 2),
+    )
+    rng = np.random.default_rng(check_seed("seed", seed))
     blank, go = n_symbols, n_symbols + 1
     T = 2 * length + delay
     data = rng.integers(0, n_symbols, size=(n, length))
@@ -130,16 +138,7 @@ def copy_baseline_loss(delay: int, *, length: int = 10, n_symbols: int = 8) -> f
     Output blank until the end, then a uniform guess over the symbols:
     ``length · ln(n_symbols) / (2 · length + delay)`` — 10·ln 8 / (T + 20) with T = delay.
     """
-    _check_int("delay", delay, 1)
-    _check_int("length", length, 1)
-    _check_int("n_symbols", n_symbols, 2)
+    delay = check_int("delay", delay, minimum=1)
+    length = check_int("length", length, minimum=1)
+    n_symbols = check_int("n_symbols", n_symbols, minimum=2)
     return length * math.log(n_symbols) / (2 * length + delay)
-
-
-def _check_int(name: str, value, minimum: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-        raise ValueError(
-            f"{name} must be an int >= {minimum}, got {type(value).__name__} {value!r}"
-        )
-    if value < minimum:
-        raise ValueError(f"{name} must be an int >= {minimum}, got {value}")

@@ -1,11 +1,11 @@
-"""Gradient norms through time (lstm_course.gradients): exact cases, bounds, TensorFlow, errors."""
+"""Gradient norms through time (lstm_course.gradient_flow): exact cases, bounds, TF, errors."""
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lstm_course.gradients import (
+from lstm_course.gradient_flow import (
     clip_by_global_norm,
     lstm_gradient_norms,
     rnn_gradient_norms,
@@ -129,14 +129,45 @@ def test_clip_by_global_norm():
     assert norm == 0.0 and not np.any(zeros[0])
 
 
+def test_clip_by_global_norm_survives_huge_gradients():
+    """Squaring 1e200 overflows; scaling by the largest entry first does not."""
+    clipped, norm = clip_by_global_norm([1e200], 1.0)
+    assert norm == pytest.approx(1e200) and float(clipped[0]) == pytest.approx(1.0)
+    clipped, norm = clip_by_global_norm([np.array([3e200, 0.0]), np.array([4e200])], 5.0)
+    assert norm == pytest.approx(5e200)
+    np.testing.assert_allclose(clipped[0], [3.0, 0.0])
+    np.testing.assert_allclose(clipped[1], [4.0])
+    clipped, norm = clip_by_global_norm([np.full(4, 1e-200)], 1.0)  # tiny: no underflow to 0
+    assert norm == pytest.approx(2e-200) and clipped[0][0] == 1e-200
+
+
+def test_clip_by_global_norm_takes_one_array_or_numpy_scalars():
+    grad = np.array([[3.0, 0.0], [0.0, 4.0]])  # one array: its norm, not row by row
+    clipped, norm = clip_by_global_norm(grad, np.int64(1))
+    assert isinstance(clipped, np.ndarray) and clipped.shape == (2, 2)
+    assert norm == pytest.approx(5.0)
+    np.testing.assert_allclose(clipped, grad / 5.0)
+    same, _ = clip_by_global_norm(grad, np.float32(10.0))
+    np.testing.assert_array_equal(same, grad)
+    params = init_rnn_params(2, 3)  # a NamedTuple of arrays is a sequence of arrays
+    clipped, norm = clip_by_global_norm(params, 0.5)
+    assert len(clipped) == 2 and np.sqrt(sum(np.sum(g**2) for g in clipped)) == pytest.approx(0.5)
+
+
 @pytest.mark.parametrize(
     ("call", "error", "message"),
     [
-        (lambda: clip_by_global_norm([np.ones(2)], 0.0), ValueError, "positive finite"),
-        (lambda: clip_by_global_norm([np.ones(2)], float("nan")), ValueError, "positive finite"),
-        (lambda: clip_by_global_norm([np.ones(2)], "1"), ValueError, "positive number"),
-        (lambda: clip_by_global_norm([], 1.0), ValueError, "empty"),
-        (lambda: clip_by_global_norm([np.array([np.inf])], 1.0), ValueError, "NaN or inf"),
+        (lambda: clip_by_global_norm([np.ones(2)], 0.0), ValueError, "max_norm must be .* > 0"),
+        (lambda: clip_by_global_norm([np.ones(2)], float("nan")), ValueError, "max_norm must"),
+        (lambda: clip_by_global_norm([np.ones(2)], "1"), TypeError, "max_norm must be a finite"),
+        (lambda: clip_by_global_norm([], 1.0), ValueError, "grads is empty"),
+        (
+            lambda: clip_by_global_norm([np.ones(2), np.array([np.inf])], 1.0),
+            ValueError,
+            r"grads\[1\] contains NaN or inf",
+        ),
+        (lambda: clip_by_global_norm("abc", 1.0), TypeError, "grads must be an array or a"),
+        (lambda: clip_by_global_norm([["a"]], 1.0), TypeError, r"grads\[0\] must hold real"),
         (
             lambda: rnn_gradient_norms(np.ones((2, 4, 3)), init_rnn_params(3, 5), np.ones((2, 4))),
             ValueError,
@@ -169,3 +200,7 @@ def test_params_are_validated():
         rnn_gradient_norms(np.ones((1, 3, 2)), None)
     with pytest.raises(ValueError, match=r"W must have shape \(4H, H \+ D\)"):
         lstm_gradient_norms(np.ones((1, 3, 2)), (np.ones((5, 7)), np.ones(5)))
+    with pytest.raises(TypeError, match="got LSTMParams"):
+        rnn_jacobian_norms(np.ones((3, 2)), init_lstm_params(2, 3))
+    with pytest.raises(TypeError, match="got RNNParams"):
+        lstm_gradient_norms(np.ones((1, 3, 2)), init_rnn_params(2, 3))

@@ -99,21 +99,34 @@ def test_adding_problem_invariants(n, T, seed):
 
 
 @pytest.mark.parametrize(
-    ("call", "message"),
+    ("call", "error", "message"),
     [
-        (lambda: adding_problem(0, 10), "n must be an int >= 1, got 0"),
-        (lambda: adding_problem(10, 1), "T must be an int >= 2, got 1"),
-        (lambda: adding_problem(10, 5.0), "T must be an int >= 2, got float 5.0"),
-        (lambda: adding_problem(True, 5), "n must be an int >= 1, got bool True"),
-        (lambda: delay_task(10, 0), "delay must be an int >= 1, got 0"),
-        (lambda: delay_task(10, 5, n_keys=1), "n_keys must be an int >= 2, got 1"),
-        (lambda: delay_task(10, 5, n_distractors=0), "n_distractors must be an int >= 1"),
-        (lambda: copy_task(10, 0), "delay must be an int >= 1"),
-        (lambda: copy_task(10, 5, length=0), "length must be an int >= 1"),
-        (lambda: copy_task(10, 5, n_symbols=1), "n_symbols must be an int >= 2"),
-        (lambda: copy_baseline_loss(-3), "delay must be an int >= 1, got -3"),
+        (lambda: adding_problem(0, 10), ValueError, "n must be an int >= 1, got 0"),
+        (lambda: adding_problem(10, 1), ValueError, "T must be an int >= 2, got 1"),
+        (lambda: adding_problem(10, 5.5), ValueError, "T must be an int >= 2, got 5.5"),
+        (lambda: adding_problem(10, "5"), TypeError, "T must be an int >= 2, got str '5'"),
+        (lambda: adding_problem(True, 5), TypeError, "n must be an int >= 1, got bool True"),
+        (lambda: adding_problem(10, 5, seed=-1), ValueError, "seed must be an int in"),
+        (lambda: delay_task(10, 0), ValueError, "delay must be an int >= 1, got 0"),
+        (lambda: delay_task(10, 5, n_keys=1), ValueError, "n_keys must be an int >= 2, got 1"),
+        (lambda: delay_task(10, 5, n_distractors=0), ValueError, "n_distractors must be an int"),
+        (lambda: copy_task(10, 0), ValueError, "delay must be an int >= 1"),
+        (lambda: copy_task(10, 5, length=0), ValueError, "length must be an int >= 1"),
+        (lambda: copy_task(10, 5, n_symbols=1), ValueError, "n_symbols must be an int >= 2"),
+        (lambda: copy_baseline_loss(-3), ValueError, "delay must be an int >= 1, got -3"),
+        (lambda: adding_problem(10**6, 10**6), ValueError, "more than this course's limit"),
+        (lambda: delay_task(10, 10, n_keys=10**8), ValueError, "more than this course's limit"),
     ],
 )
-def test_bad_arguments_name_expected_and_received(call, message):
-    with pytest.raises(ValueError, match=message):
+def test_bad_arguments_name_expected_and_received(call, error, message):
+    with pytest.raises(error, match=message):
         call()
+
+
+def test_numpy_integers_and_whole_floats_are_counts():
+    a, b = (
+        adding_problem(np.int64(4), np.int32(6), seed=np.uint8(2)),
+        adding_problem(4, 6.0, seed=2),
+    )
+    for left, right in zip(a, b, strict=True):
+        np.testing.assert_array_equal(left, right)
