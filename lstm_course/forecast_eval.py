@@ -10,7 +10,8 @@
   "forecast" is yesterday's value, and the volatility-clustering check.
 
 Conventions: series are 1-D float arrays in time order; errors are ``truth - forecast``.
-Everything is plain NumPy (no SciPy), so the code is short enough to read.
+The statistics are written out in NumPy, so the code is short enough to read; only the
+Student-t distribution function comes from SciPy (``scipy.special.stdtr``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,16 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from lstm_course._checks import (
+    check_bool,
+    check_choice,
+    check_int,
+    check_number,
+    check_seed,
+    check_series,
+    check_size,
+)
 
 __all__ = [
     "DMResult",
@@ -34,71 +45,26 @@ __all__ = [
 ]
 
 
-def _series(values, name: str, min_length: int = 2) -> np.ndarray:
-    array = np.asarray(values, dtype=np.float64)
-    if array.ndim != 1:
-        raise ValueError(f"{name} must be 1-D (time,), got shape {array.shape}")
-    if array.size < min_length:
-        raise ValueError(f"{name} needs at least {min_length} values, got {array.size}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"{name} contains NaN or inf")
-    return array
-
-
-# --- distribution functions (SciPy-free) -------------------------------------------------
+# --- distribution functions ----------------------------------------------------------------
 
 
 def normal_cdf(x: float) -> float:
-    """P(Z <= x) for a standard normal Z."""
-    return 0.5 * math.erfc(-float(x) / math.sqrt(2.0))
-
-
-def _betainc(a: float, b: float, x: float) -> float:
-    """Regularised incomplete beta I_x(a, b), by Lentz's continued fraction.
-
-    Converges fast for x < (a + 1) / (a + b + 2); otherwise use I_x(a, b) = 1 - I_{1-x}(b, a).
-    (Numerical Recipes, 3rd ed., section 6.4.)
-    """
-    if x <= 0.0:
-        return 0.0
-    if x >= 1.0:
-        return 1.0
-    if x > (a + 1.0) / (a + b + 2.0):
-        return 1.0 - _betainc(b, a, 1.0 - x)
-    log_front = (
-        math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
-    )
-    tiny, eps = 1e-300, 1e-15
-    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
-    d = 1.0 / (d if abs(d) > tiny else tiny)
-    fraction = d
-    for m in range(1, 10_000):
-        for numerator in (
-            m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),  # even step
-            -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),  # odd step
-        ):
-            d = 1.0 + numerator * d
-            d = 1.0 / (d if abs(d) > tiny else tiny)
-            c = 1.0 + numerator / c
-            c = c if abs(c) > tiny else tiny
-            fraction *= c * d
-        if abs(c * d - 1.0) < eps:
-            break
-    return math.exp(log_front) * fraction / a
+    """P(Z <= x) for a standard normal Z (x may be +-inf)."""
+    x = check_number("x", x, finite=False)
+    return 0.5 * math.erfc(-x / math.sqrt(2.0))
 
 
 def student_t_cdf(x: float, df: float) -> float:
     """P(T <= x) for Student's t with ``df`` degrees of freedom (df > 0, may be fractional).
 
-    Uses P(|T| > |x|) = I_{df / (df + x^2)}(df / 2, 1 / 2).
+    ``df = inf`` is the standard normal. Computed by SciPy's ``stdtr`` (the regularised
+    incomplete beta function behind it is no part of this course).
     """
-    x, df = float(x), float(df)
-    if not df > 0:
-        raise ValueError(f"degrees of freedom must be > 0, got {df}")
-    if math.isinf(x):
-        return 1.0 if x > 0 else 0.0
-    tail = 0.5 * _betainc(df / 2.0, 0.5, df / (df + x * x))  # P(T > |x|)
-    return 1.0 - tail if x > 0 else tail
+    from scipy.special import stdtr  # imported on first use: SciPy is slow to load
+
+    x = check_number("x", x, finite=False)
+    df = check_number("df", df, minimum=0, exclusive_minimum=True, finite=False)
+    return float(stdtr(df, x))
 
 
 # --- Diebold–Mariano ------------------------------------------------------------------------
@@ -109,9 +75,8 @@ ALTERNATIVES = ("two-sided", "less", "greater")
 
 def loss_differential(errors_a, errors_b, loss: str = "squared") -> np.ndarray:
     """d_t = L(e_a,t) - L(e_b,t): negative where forecast a did better. (n,), (n,) -> (n,)."""
-    if loss not in LOSSES:
-        raise ValueError(f"loss must be one of {LOSSES}, got {loss!r}")
-    a, b = _series(errors_a, "errors_a"), _series(errors_b, "errors_b")
+    check_choice("loss", loss, LOSSES)
+    a, b = check_series("errors_a", errors_a), check_series("errors_b", errors_b)
     if a.shape != b.shape:
         raise ValueError(
             f"errors_a and errors_b must have the same shape, got {a.shape} and {b.shape}"
@@ -142,6 +107,27 @@ class DMResult:
         )
 
 
+def _refuse_constant(d: np.ndarray) -> None:
+    """A constant loss differential has variance 0: the DM statistic is undefined.
+
+    "Constant" allows for rounding: a spread of 1e-12 of the size of d is noise from
+    squaring, and would otherwise give a huge statistic with a p-value of exactly 0.
+    """
+    size = float(np.max(np.abs(d)))
+    if np.ptp(d) > 1e-12 * size:
+        return
+    if size == 0:
+        raise ValueError(
+            "errors_a and errors_b have the same loss at every step (d_t = 0): nothing to test"
+        )
+    better = "a" if d[0] < 0 else "b"
+    raise ValueError(
+        f"the loss differential of errors_a and errors_b is constant (d_t = {d[0]:+.6g} at "
+        f"every step), so its variance is 0 and the DM statistic is undefined: forecast "
+        f"{better} has the lower loss on every step, no test needed"
+    )
+
+
 def diebold_mariano(
     errors_a,
     errors_b,
@@ -165,23 +151,24 @@ def diebold_mariano(
         horizon: steps ahead the forecasts were made, h >= 1.
         loss: "squared" or "absolute".
         alternative: "two-sided"; "less" for H1: a has lower loss; "greater" for H1: higher.
+        hln: apply the Harvey–Leybourne–Newbold correction (True or False).
 
     Caveat: d_t of daily returns has fat tails and clustered variance, so the test is
     approximate; :func:`block_bootstrap_ci` gives a second opinion.
     """
-    if alternative not in ALTERNATIVES:
-        raise ValueError(f"alternative must be one of {ALTERNATIVES}, got {alternative!r}")
-    if not isinstance(horizon, (int, np.integer)) or horizon < 1:
-        raise ValueError(f"horizon must be an int >= 1, got {horizon!r}")
+    check_choice("alternative", alternative, ALTERNATIVES)
+    horizon = check_int("horizon", horizon, minimum=1)
+    hln = check_bool("hln", hln)
     d = loss_differential(errors_a, errors_b, loss)
     n = d.size
     if n < horizon + 2:
-        raise ValueError(f"need more than horizon + 1 = {horizon + 1} errors, got {n}")
+        raise ValueError(
+            f"errors_a and errors_b need more than horizon + 1 = {horizon + 1} errors, got {n}"
+        )
+    _refuse_constant(d)
     centred = d - d.mean()
     autocov = [np.dot(centred[k:], centred[: n - k]) / n for k in range(horizon)]
     long_run_var = autocov[0] + 2.0 * sum(autocov[1:])
-    if autocov[0] == 0:
-        raise ValueError("the two forecasts have the same loss at every step: nothing to test")
     if long_run_var <= 0:
         raise ValueError(
             f"the long-run variance estimate is {long_run_var:.3g} <= 0 for horizon={horizon}; "
@@ -199,10 +186,10 @@ def diebold_mariano(
         p_value=float(min(1.0, p_value)),
         mean_difference=float(d.mean()),
         n=int(n),
-        horizon=int(horizon),
+        horizon=horizon,
         loss=loss,
         alternative=alternative,
-        hln=bool(hln),
+        hln=hln,
     )
 
 
@@ -215,7 +202,7 @@ def block_bootstrap_ci(
     block: int = 20,
     n_boot: int = 2000,
     level: float = 0.95,
-    seed: int = 0,
+    seed: int | None = 0,
 ) -> tuple[float, float]:
     """Percentile confidence interval for the mean of ``values`` by moving-block bootstrap.
 
@@ -225,23 +212,24 @@ def block_bootstrap_ci(
     Args:
         values: (n,) series, e.g. a loss differential d_t.
         block: block length, 1 <= block <= n (1 is the ordinary i.i.d. bootstrap).
-        n_boot: number of resamples.
+        n_boot: number of resamples, >= 100.
         level: coverage, in (0, 1).
-        seed: seed of the NumPy generator (same seed, same interval).
+        seed: seed of the NumPy generator (same seed, same interval); None for a fresh one.
 
     Returns:
         (low, high) bounds of the interval for the mean.
     """
-    x = _series(values, "values")
+    x = check_series("values", values)
     n = x.size
-    if not isinstance(block, (int, np.integer)) or not 1 <= block <= n:
-        raise ValueError(f"block must be an int in [1, {n}], got {block!r}")
-    if not isinstance(n_boot, (int, np.integer)) or n_boot < 100:
-        raise ValueError(f"n_boot must be an int >= 100, got {n_boot!r}")
+    block = check_int("block", block, minimum=1, maximum=n)
+    n_boot = check_int("n_boot", n_boot, minimum=100)
+    level = check_number("level", level)
     if not 0 < level < 1:
-        raise ValueError(f"level must be in (0, 1), got {level!r}")
-    rng = np.random.default_rng(seed)
+        raise ValueError(f"level must be a number in (0, 1), got {level}")
+    seed = check_seed("seed", seed)
     blocks_per_sample = -(-n // block)  # ceil(n / block)
+    check_size("n_boot", n_boot * blocks_per_sample * block)
+    rng = np.random.default_rng(seed)
     starts = rng.integers(0, n - block + 1, size=(n_boot, blocks_per_sample))
     index = (starts[:, :, None] + np.arange(block)).reshape(n_boot, -1)[:, :n]
     means = x[index].mean(axis=1)  # (n_boot,)
@@ -252,6 +240,10 @@ def block_bootstrap_ci(
 
 # --- walk-forward evaluation ----------------------------------------------------------------
 
+# More folds than this is a mistake (each fold refits a model), and a list of millions of
+# folds would take minutes and gigabytes to build.
+MAX_FOLDS = 100_000
+
 
 @dataclass(frozen=True)
 class Fold:
@@ -259,6 +251,12 @@ class Fold:
 
     train_end: int
     test_end: int
+
+    def __post_init__(self) -> None:
+        train_end = check_int("train_end", self.train_end, minimum=1)
+        test_end = check_int("test_end", self.test_end, minimum=train_end + 1)
+        object.__setattr__(self, "train_end", train_end)  # frozen: store the checked ints
+        object.__setattr__(self, "test_end", test_end)
 
     @property
     def train(self) -> slice:
@@ -276,20 +274,30 @@ def walk_forward_folds(n_samples: int, test_start: int, n_folds: int) -> list[Fo
     from ``test_start`` on is predicted exactly once, by a model that never saw it or
     anything after it.
     """
-    for name, value in (("n_samples", n_samples), ("test_start", test_start), ("n_folds", n_folds)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be an int >= 1, got {value!r}")
+    n_samples = check_int("n_samples", n_samples, minimum=1)
+    test_start = check_int("test_start", test_start, minimum=1)
+    n_folds = check_int("n_folds", n_folds, minimum=1, maximum=MAX_FOLDS)
     if test_start >= n_samples:
         raise ValueError(f"test_start ({test_start}) must be below n_samples ({n_samples})")
     if n_folds > n_samples - test_start:
         raise ValueError(
-            f"cannot cut {n_samples - test_start} test samples into {n_folds} non-empty folds"
+            f"n_folds: cannot cut {n_samples - test_start} test samples into {n_folds} "
+            "non-empty folds"
         )
-    edges = np.linspace(test_start, n_samples, n_folds + 1).round().astype(int)
+    edges = np.linspace(test_start, n_samples, n_folds + 1).round().astype(np.int64)
     return [Fold(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
 
 
 # --- lag diagnostics ------------------------------------------------------------------------
+
+
+def _refuse_flat(name: str, segment: np.ndarray, lag: int) -> None:
+    """A constant stretch has no correlation with anything (0 / 0)."""
+    if np.ptp(segment) == 0:
+        raise ValueError(
+            f"{name} is constant over the {segment.size} values compared at lag {lag}: "
+            "its correlation is undefined (use a series that varies, e.g. daily changes)"
+        )
 
 
 def lag_correlation(forecast, truth, max_lag: int = 5) -> tuple[np.ndarray, np.ndarray]:
@@ -299,21 +307,27 @@ def lag_correlation(forecast, truth, max_lag: int = 5) -> tuple[np.ndarray, np.n
     Apply it to daily *changes*: price levels trend, so levels correlate near 1 at every
     small lag and hide the peak.
 
+    Args:
+        forecast, truth: (n,) series of one length, n >= 3, neither constant.
+        max_lag: largest lag, an int in [0, n - 3].
+
     Returns:
         lags: (2 * max_lag + 1,) ints; correlations: same shape.
     """
-    f, t = _series(forecast, "forecast"), _series(truth, "truth")
+    f = check_series("forecast", forecast, min_length=3)
+    t = check_series("truth", truth, min_length=3)
     if f.shape != t.shape:
         raise ValueError(
             f"forecast and truth must have the same shape, got {f.shape} and {t.shape}"
         )
-    if not isinstance(max_lag, (int, np.integer)) or not 0 <= max_lag <= f.size - 3:
-        raise ValueError(f"max_lag must be an int in [0, {f.size - 3}], got {max_lag!r}")
+    max_lag = check_int("max_lag", max_lag, minimum=0, maximum=f.size - 3)
     lags = np.arange(-max_lag, max_lag + 1)
     n = f.size
     correlations = np.empty(lags.size)
     for i, k in enumerate(lags):
         a, b = (f[k:], t[: n - k]) if k >= 0 else (f[: n + k], t[-k:])
+        _refuse_flat("forecast", a, int(k))
+        _refuse_flat("truth", b, int(k))
         correlations[i] = np.corrcoef(a, b)[0, 1]
     return lags, correlations
 
@@ -322,14 +336,14 @@ def autocorrelation(x, max_lag: int = 10) -> np.ndarray:
     """Sample autocorrelation r_1..r_max_lag of a series (lag 0, always 1, left out).
 
     r_k = sum_t (x_t - m)(x_{t-k} - m) / sum_t (x_t - m)^2, the usual (biased) estimator.
+    x: (n,) with n >= 3, not constant -> (max_lag,), max_lag in [1, n - 1].
     """
-    x = _series(x, "x", min_length=3)
-    if not isinstance(max_lag, (int, np.integer)) or not 1 <= max_lag < x.size:
-        raise ValueError(f"max_lag must be an int in [1, {x.size - 1}], got {max_lag!r}")
+    x = check_series("x", x, min_length=3)
+    max_lag = check_int("max_lag", max_lag, minimum=1, maximum=x.size - 1)
+    if np.ptp(x) == 0:  # exactly; the centred values of a constant 0.1 are rounding noise
+        raise ValueError("x is constant: autocorrelation is undefined")
     centred = x - x.mean()
     denominator = np.dot(centred, centred)
-    if denominator == 0:
-        raise ValueError("x is constant: autocorrelation is undefined")
     return (
         np.array([np.dot(centred[k:], centred[:-k]) for k in range(1, max_lag + 1)]) / denominator
     )

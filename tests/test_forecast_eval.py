@@ -1,4 +1,4 @@
-"""Diebold–Mariano, bootstrap, walk-forward folds and lag diagnostics (NumPy only)."""
+"""Diebold–Mariano, bootstrap, walk-forward folds and lag diagnostics."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lstm_course.forecast_eval import (
+    Fold,
     autocorrelation,
     block_bootstrap_ci,
     diebold_mariano,
@@ -22,7 +23,7 @@ from lstm_course.forecast_eval import (
 
 # --- distribution functions -----------------------------------------------------------------
 
-# Reference values from scipy.stats.t.cdf 1.16 (SciPy is not a dependency of the course).
+# Reference values from scipy.stats.t.cdf 1.16: a check that the right SciPy function is used.
 T_CDF = [
     (2.228138852, 10, 0.9750000000005817),
     (-1.5, 3, 0.11529193262241147),
@@ -55,8 +56,23 @@ def test_normal_cdf_known_values():
 
 def test_student_t_cdf_edges_and_errors():
     assert student_t_cdf(math.inf, 5) == 1.0 and student_t_cdf(-math.inf, 5) == 0.0
-    with pytest.raises(ValueError, match="degrees of freedom must be > 0"):
+    with pytest.raises(ValueError, match="df must be a number > 0, got 0"):
         student_t_cdf(1.0, 0)
+    with pytest.raises(ValueError, match="x must be a number, got nan"):
+        student_t_cdf(math.nan, 3)
+    with pytest.raises(TypeError, match="df must be a number > 0, got str"):
+        student_t_cdf(1.0, "3")
+    with pytest.raises(ValueError, match="x must be a number, got nan"):
+        normal_cdf(math.nan)
+
+
+# Issue 11.9: df = inf gave NaN, and a huge x with df = 1 gave 0.5.
+def test_student_t_cdf_limits():
+    assert student_t_cdf(1.3, math.inf) == pytest.approx(normal_cdf(1.3), abs=1e-15)
+    assert student_t_cdf(1.0, 1e16) == pytest.approx(normal_cdf(1.0), abs=1e-12)
+    assert student_t_cdf(1e16, 1) == pytest.approx(1.0)
+    assert student_t_cdf(-1e16, 1) == pytest.approx(0.0, abs=1e-15)
+    assert student_t_cdf(np.float32(0.7), np.int64(29)) == pytest.approx(student_t_cdf(0.7, 29))
 
 
 @settings(max_examples=60, deadline=None)
@@ -145,6 +161,12 @@ def test_dm_bad_input_gets_clear_errors(errors):
     e_a, e_b = errors
     with pytest.raises(ValueError, match="same loss at every step"):
         diebold_mariano(e_a, e_a)
+    with pytest.raises(ValueError, match="same loss at every step"):
+        diebold_mariano(e_a, -e_a)  # squared loss: the sign of an error does not matter
+    with pytest.raises(TypeError, match="hln must be True or False"):
+        diebold_mariano(e_a, e_b, hln="yes")
+    with pytest.raises(TypeError, match="horizon must be an int >= 1, got bool"):
+        diebold_mariano(e_a, e_b, horizon=True)
     with pytest.raises(ValueError, match="same shape"):
         diebold_mariano(e_a, e_b[:-1])
     with pytest.raises(ValueError, match="alternative must be one of"):
@@ -159,6 +181,15 @@ def test_dm_bad_input_gets_clear_errors(errors):
         diebold_mariano(e_a.reshape(30, 10), e_b.reshape(30, 10))
     with pytest.raises(ValueError, match="more than horizon"):
         diebold_mariano(e_a[:4], e_b[:4], horizon=3)
+
+
+# Issue 11.9: a constant but non-zero loss differential was reported as "the same loss".
+def test_dm_constant_loss_differential_is_named_precisely():
+    signs = np.tile([1.0, -1.0], 20)
+    with pytest.raises(ValueError, match=r"constant \(d_t = -3 at every step\).*forecast a"):
+        diebold_mariano(signs, 2 * signs)  # |e_a| = 1 < |e_b| = 2 on every step
+    with pytest.raises(ValueError, match=r"constant \(d_t = \+0\.99 at every step\).*forecast b"):
+        diebold_mariano(signs, 0.1 * signs)  # 1 - 0.01 after rounding: still constant
 
 
 def test_dm_non_positive_long_run_variance_is_reported():
@@ -200,8 +231,23 @@ def test_bootstrap_bad_input():
         block_bootstrap_ci(x, block=11)
     with pytest.raises(ValueError, match="n_boot must be an int >= 100"):
         block_bootstrap_ci(x, block=2, n_boot=10)
-    with pytest.raises(ValueError, match="level must be in"):
+    with pytest.raises(ValueError, match=r"level must be a number in \(0, 1\), got 95"):
         block_bootstrap_ci(x, block=2, level=95)
+    with pytest.raises(ValueError, match=r"level must be a number in \(0, 1\), got 0"):
+        block_bootstrap_ci(x, block=2, level=0)
+    with pytest.raises(ValueError, match="seed must be an int in"):
+        block_bootstrap_ci(x, block=2, seed=-1)
+    with pytest.raises(ValueError, match="n_boot would need"):
+        block_bootstrap_ci(x, block=2, n_boot=10**9)
+
+
+def test_bootstrap_accepts_numpy_scalars_and_lists():
+    x = np.arange(10.0)
+    expected = block_bootstrap_ci(x, block=2, n_boot=200, level=0.9, seed=3)
+    got = block_bootstrap_ci(
+        x.tolist(), block=np.int64(2), n_boot=np.int32(200), level=np.float32(0.9), seed=np.uint8(3)
+    )
+    assert got == pytest.approx(expected, rel=1e-6)
 
 
 # --- walk-forward ---------------------------------------------------------------------------
@@ -225,8 +271,23 @@ def test_walk_forward_uneven_split_and_errors():
         walk_forward_folds(10, 10, 2)
     with pytest.raises(ValueError, match="into 5 non-empty folds"):
         walk_forward_folds(10, 7, 5)
-    with pytest.raises(ValueError, match="n_folds must be an int >= 1"):
+    with pytest.raises(ValueError, match="n_folds must be an int in"):
         walk_forward_folds(10, 5, 0)
+
+
+def test_walk_forward_refuses_absurd_fold_counts_up_front():
+    # Issue 11: walk_forward_folds(10**9, 1, 10**8) used to build 10**8 folds, for minutes.
+    with pytest.raises(ValueError, match=r"n_folds must be an int in \[1, 100000\], got 100000000"):
+        walk_forward_folds(10**9, 1, 10**8)
+    assert len(walk_forward_folds(10**12, 10**11, 4)) == 4  # big sample counts are only ints
+
+
+def test_folds_check_their_bounds():
+    assert Fold(np.int64(3), 5.0) == Fold(3, 5)
+    with pytest.raises(ValueError, match="test_end must be an int >= 4, got 3"):
+        Fold(3, 3)
+    with pytest.raises(TypeError, match="train_end must be an int"):
+        Fold("3", 5)
 
 
 # --- lag diagnostics ------------------------------------------------------------------------
@@ -247,6 +308,11 @@ def test_a_copy_of_yesterday_peaks_at_lag_one():
 def test_lag_correlation_bad_input():
     with pytest.raises(ValueError, match="same shape"):
         lag_correlation(np.ones(10), np.ones(9))
+    # Issue 11.9: a constant series gave all-NaN correlations.
+    with pytest.raises(ValueError, match="forecast is constant over the 10 values compared at lag"):
+        lag_correlation(np.ones(10), np.arange(10.0), max_lag=0)
+    with pytest.raises(ValueError, match="truth is constant over the 9 values compared at lag -1"):
+        lag_correlation(np.arange(10.0), np.r_[5.0, np.zeros(9)], max_lag=1)
     with pytest.raises(ValueError, match=r"max_lag must be an int in \[0, 7\]"):
         lag_correlation(np.arange(10.0), np.arange(10.0), max_lag=8)
 
@@ -264,5 +330,7 @@ def test_autocorrelation_of_an_ar1_process():
 def test_autocorrelation_bad_input():
     with pytest.raises(ValueError, match="constant"):
         autocorrelation(np.ones(10), 2)
+    with pytest.raises(ValueError, match="constant"):
+        autocorrelation(np.full(10, 0.1), 2)  # centring 0.1s leaves rounding noise, not signal
     with pytest.raises(ValueError, match=r"max_lag must be an int in \[1, 9\]"):
         autocorrelation(np.arange(10.0), 10)

@@ -42,9 +42,11 @@ def test_target_columns_shapes():
         ),
         ({"window": 3, "horizon": 0}, "horizon must be an int >= 1, got 0"),
         ({"window": 0}, "window must be an int >= 1"),
-        ({"window": True}, "window must be an int >= 1, got True"),
+        ({"window": 3, "horizon": 2.5}, r"horizon must be an int >= 1, got 2.5 \(not a whole"),
         ({"window": 3, "stride": 0}, "stride must be an int >= 1"),
-        ({"window": 3, "target_columns": 5}, "target column 5 out of range for 1 feature"),
+        ({"window": 3, "target_columns": 5}, r"target_columns must be an int in \[-1, 0\], got 5"),
+        ({"window": 3, "target_columns": []}, "target_columns must name at least one column"),
+        ({"window": 3, "target_columns": [0, 2]}, r"target_columns\[1\] must be an int in"),
     ],
 )
 def test_bad_arguments_name_what_was_expected(kwargs, message):
@@ -52,12 +54,36 @@ def test_bad_arguments_name_what_was_expected(kwargs, message):
         make_windows(np.arange(10.0), **kwargs)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"window": True}, "window must be an int >= 1, got bool True"),
+        ({"window": "3"}, "window must be an int >= 1, got str '3'"),
+        ({"window": 3, "target_columns": True}, "target_columns must be an int"),
+        ({"window": 3, "target_columns": "temp"}, "target_columns must be an int, a list"),
+        ({"window": 3, "target_columns": [None]}, r"target_columns\[0\] must be an int"),
+    ],
+)
+def test_wrong_kinds_of_arguments_are_type_errors(kwargs, message):
+    with pytest.raises(TypeError, match=message):
+        make_windows(np.arange(10.0), **kwargs)
+
+
+def test_numpy_scalars_and_lists_are_accepted():
+    X, y = make_windows(list(range(10)), np.int64(3), np.int32(2), stride=np.int64(1))
+    X_ref, y_ref = make_windows(np.arange(10.0), 3, 2)
+    np.testing.assert_array_equal(X, X_ref)
+    np.testing.assert_array_equal(y, y_ref)
+    _, y_two = make_windows(np.arange(30.0).reshape(10, 3), 4, target_columns=(0, -1))
+    assert y_two.shape == (6, 1, 2)
+
+
 def test_nan_and_bad_shapes_are_rejected():
-    with pytest.raises(ValueError, match="NaN or inf .*time 3"):
+    with pytest.raises(ValueError, match=r"series contains NaN or inf \(first at index 3\)"):
         make_windows(np.array([1.0, 2, 3, np.nan, 5]), 2)
     with pytest.raises(ValueError, match=r"\(time,\) or \(time, features\), got shape \(2, 2, 2\)"):
         make_windows(np.zeros((2, 2, 2)), 1)
-    with pytest.raises(TypeError, match="must hold numbers"):
+    with pytest.raises(TypeError, match="series must hold real numbers"):
         make_windows(np.array(["a", "b", "c"]), 1)
 
 
@@ -76,6 +102,50 @@ def test_split_rejects_bad_fractions_and_short_series():
         split_points(100, (0.5, 0.5, 0.5))
     with pytest.raises(ValueError, match="too short"):
         split_points(2, (0.7, 0.15, 0.15))
+    with pytest.raises(ValueError, match=r"fractions must be three numbers .* got shape \(2,\)"):
+        split_points(100, (0.5, 0.5))
+    with pytest.raises(TypeError, match="fractions must hold real numbers"):
+        split_points(100, ("a", "b", "c"))
+    with pytest.raises(ValueError, match="series is empty"):
+        chronological_split([])
+    with pytest.raises(ValueError, match="series contains NaN"):
+        chronological_split([1.0, np.nan, 3.0, 4.0])
+
+
+# Issue 11.5: positions are cut, so an index out of time order would leak the future.
+def descending_frame():
+    return pd.Series(np.arange(20.0), index=pd.date_range("2020-01-01", periods=20)[::-1])
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda series: chronological_split(series, (0.5, 0.25, 0.25)),
+        lambda series: make_windows(series, 3),
+        lambda series: make_windows(series.to_frame(), 3),
+    ],
+    ids=["chronological_split", "make_windows", "make_windows(frame)"],
+)
+def test_unsorted_dates_are_refused(call):
+    with pytest.raises(ValueError, match=r"series.index is not sorted .*sort_index\(\)"):
+        call(descending_frame())
+
+
+def test_duplicate_dates_are_refused():
+    days = pd.date_range("2020-01-01", periods=10)
+    repeated = pd.Series(np.arange(12.0), index=days.append(days[-2:]).sort_values())
+    with pytest.raises(ValueError, match="series.index has duplicate entries"):
+        chronological_split(repeated)
+    with pytest.raises(ValueError, match="series.index has duplicate entries"):
+        make_windows(repeated, 2)
+
+
+def test_sorted_frames_split_and_window_as_before():
+    frame = descending_frame().sort_index()
+    train, _, test = chronological_split(frame, (0.5, 0.25, 0.25))
+    assert train.index.max() < test.index.min()
+    X, y = make_windows(frame, 3)
+    assert X.shape == (17, 3, 1) and y.shape == (17, 1)
 
 
 def test_scaler_uses_training_statistics_only():
@@ -91,10 +161,48 @@ def test_scaler_uses_training_statistics_only():
 def test_scaler_errors():
     with pytest.raises(ValueError, match="not fitted"):
         StandardScaler().transform(np.zeros(3))
+    with pytest.raises(ValueError, match="not fitted"):
+        StandardScaler().inverse_transform(np.zeros(3), column=0)
     scaler = StandardScaler().fit(np.zeros((5, 2)) + [[1.0, 2.0]])
     np.testing.assert_array_equal(scaler.std_, [1.0, 1.0])  # constant columns do not divide by 0
     with pytest.raises(ValueError, match=r"expected 2 column\(s\)"):
         scaler.transform(np.zeros((4, 3)))
+    with pytest.raises(ValueError, match=r"data is 1-D \(one column\) .* 2 columns"):
+        scaler.transform(np.zeros(2))  # 1-D means one column, not one row
+    with pytest.raises(ValueError, match="or column=k"):
+        scaler.inverse_transform(np.zeros(5))
+    with pytest.raises(ValueError, match=r"column must be an int in \[-2, 1\], got 2"):
+        scaler.inverse_transform(np.zeros(3), column=2)
+
+
+def test_scaler_refuses_empty_and_non_finite_input():
+    # Issue 11.6: fit([]) used to store NaN statistics with only a RuntimeWarning.
+    with pytest.raises(ValueError, match=r"train needs at least 1 value"):
+        StandardScaler().fit([])
+    scaler = StandardScaler().fit([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="data contains NaN or inf"):
+        scaler.transform([1.0, np.nan])
+    with pytest.raises(ValueError, match="data contains NaN or inf"):
+        scaler.inverse_transform([np.inf], column=0)
+    with pytest.raises(TypeError, match="data must hold real numbers"):
+        scaler.transform(["1.0"])
+    assert scaler.transform(np.empty(0)).shape == (0,)  # an empty split stays empty
+
+
+def test_scaler_keeps_shapes_and_accepts_windows():
+    scaler = StandardScaler().fit(np.arange(12.0).reshape(6, 2))
+    windows = np.arange(24.0).reshape(3, 4, 2)  # (examples, window, features)
+    np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(windows)), windows)
+    assert scaler.inverse_transform(np.float32(0.0), column=-1) == pytest.approx(6.0)
+
+
+def test_scaler_built_from_statistics_is_checked():
+    scaler = StandardScaler(mean_=[1.0], std_=[2.0])
+    np.testing.assert_allclose(scaler.transform([3.0]), [1.0])
+    with pytest.raises(ValueError, match="both mean_ and std_"):
+        StandardScaler(mean_=np.zeros(2))
+    with pytest.raises(ValueError, match="std_ must be > 0"):
+        StandardScaler(mean_=[0.0], std_=[0.0])
 
 
 @given(length=st.integers(30, 200), window=st.integers(1, 5), stride=st.integers(1, 3))
