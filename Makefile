@@ -8,13 +8,14 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NBVAL_FLAGS := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-cell-timeout=600
 
-.PHONY: help setup lab test unit nbval notebooks student lint constraints clean
+.PHONY: help setup lab test unit nbval notebooks student new-notebook lint constraints clean
 
 help:
 	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
 	@echo "make test       set up .venv, run unit tests and nbval over every notebook"
 	@echo "make notebooks  rebuild notebooks/*.ipynb from notebooks/src and execute them"
 	@echo "make student    write exercise notebooks without solutions to build/student/"
+	@echo "make new-notebook NN=06 SLUG=weather [TITLE=... IDEA=...]  start the next notebook"
 	@echo "make lint       ruff on the package, tests and notebooks"
 
 setup: $(STAMP)
@@ -39,15 +40,20 @@ unit: $(STAMP)
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL_FLAGS) notebooks
 
+# Maintainer tools live in tools/ (not shipped in the wheel): python -m tools --help
 notebooks: $(STAMP)
-	$(BIN)/python -m lstm_course build $(NB)
+	$(BIN)/python -m tools build $(NB)
 
+# build/student is this target's own output: rewriting it is expected, hence --force
 student: $(STAMP)
-	$(BIN)/python -m lstm_course student --out build/student
+	$(BIN)/python -m lstm_course student --out build/student --force
+
+new-notebook: $(STAMP)
+	$(BIN)/python -m tools new-notebook $(NN) $(SLUG) $(if $(TITLE),--title "$(TITLE)") $(if $(IDEA),--idea "$(IDEA)")
 
 lint: $(STAMP)
-	$(BIN)/ruff check lstm_course tests notebooks conftest.py
-	$(BIN)/ruff format --check lstm_course tests conftest.py
+	$(BIN)/ruff check lstm_course tools tests notebooks conftest.py
+	$(BIN)/ruff format --check lstm_course tools tests conftest.py
 
 constraints: $(STAMP)
 	@{ echo "# Exact versions used by make and CI; stored notebook outputs are generated against these."; \

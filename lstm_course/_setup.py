@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from lstm_course._checks import check_bool, check_int
+
+MAX_SEED = 2**32 - 1  # NumPy's legacy seed, which Keras also sets, must fit in 32 bits
+
 # Environment variables TensorFlow reads once, at import time.
 _TF_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # C++ logs: errors only
@@ -23,21 +27,33 @@ _TF_ENV = {
 
 @dataclass(frozen=True)
 class SetupReport:
-    """What :func:`setup` set; its repr is the one line a notebook's first cell shows."""
+    """What :func:`setup` set; its repr is the one line a notebook's first cell shows.
+
+    Attributes:
+        seed: the seed given to Python's ``random``, NumPy and Keras.
+        deterministic_ops: TensorFlow's op determinism as TensorFlow reports it after the
+            call (False when TensorFlow was not configured).
+        tensorflow_configured: whether this call imported and configured TensorFlow.
+    """
 
     seed: int
     deterministic_ops: bool
-    tensorflow_imported: bool
+    tensorflow_configured: bool
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "seed", check_int("seed", self.seed, minimum=0, maximum=MAX_SEED))
+        for name in ("deterministic_ops", "tensorflow_configured"):
+            object.__setattr__(self, name, check_bool(name, getattr(self, name)))
 
     def __repr__(self) -> str:
         parts = [f"seed {self.seed} (python, numpy, keras)"]
-        if self.tensorflow_imported:
+        if self.tensorflow_configured:
             parts.append(
                 "deterministic ops on" if self.deterministic_ops else "deterministic ops off"
             )
             parts.append("TensorFlow logs quiet")
         else:
-            parts.append("TensorFlow not loaded")
+            parts.append("TensorFlow not configured")
         return "lstm_course.setup: " + ", ".join(parts)
 
 
@@ -101,49 +117,93 @@ def _single_thread_blas() -> bool:
     return True
 
 
+def _tensorflow_determinism(tf) -> tuple[bool | None, object | None]:
+    """TensorFlow's op-determinism state and its off switch, where this version has them.
+
+    TensorFlow's public API only turns determinism *on*
+    (``tf.config.experimental.enable_op_determinism``); the state and the off switch live
+    in ``tensorflow.python.framework.config`` (2.9 to 2.21 at least). Returns
+    ``(state or None, disable function or None)`` so the caller can report honestly.
+    """
+    public = tf.config.experimental
+    try:
+        from tensorflow.python.framework import config as private
+    except ImportError:  # a future TensorFlow that moved them
+        private = None
+    is_enabled = getattr(public, "is_op_determinism_enabled", None) or getattr(
+        private, "is_op_determinism_enabled", None
+    )
+    disable = getattr(public, "disable_op_determinism", None) or getattr(
+        private, "disable_op_determinism", None
+    )
+    return (bool(is_enabled()) if is_enabled else None), disable
+
+
+def _set_op_determinism(tf, wanted: bool) -> bool:
+    """Ask TensorFlow for (or against) deterministic kernels; returns the state now in force."""
+    if wanted:
+        tf.config.experimental.enable_op_determinism()
+        return True
+    state, disable = _tensorflow_determinism(tf)
+    if state is False:
+        return False
+    if disable is not None:
+        disable()
+        state, _ = _tensorflow_determinism(tf)
+        return bool(state) if state is not None else False
+    warnings.warn(
+        "setup(deterministic=False): this TensorFlow cannot turn op determinism off once it "
+        "is on; restart the kernel and call setup(deterministic=False) first",
+        RuntimeWarning,
+        stacklevel=3,
+    )
+    return True
+
+
 def setup(seed: int = 42, *, tensorflow: bool = True, deterministic: bool = True) -> SetupReport:
     """Seed everything, make TensorFlow deterministic and quiet, and report what was set.
 
-    Call it in a notebook's first code cell, before anything imports TensorFlow.
+    Call it in a notebook's first code cell, before anything imports TensorFlow. Every
+    argument is checked before anything changes, so a bad call leaves the state as it was.
 
     Args:
-        seed: seed for Python's ``random``, NumPy's global generator and Keras.
+        seed: an int in [0, 2**32 - 1] (NumPy ints accepted) for Python's ``random``,
+            NumPy's global generator and Keras.
         tensorflow: import and configure TensorFlow/Keras too (False keeps NumPy-only
-            notebooks fast).
+            notebooks fast, and leaves TensorFlow untouched).
         deterministic: ask TensorFlow for deterministic kernels, so seeded training
-            repeats bit for bit on one machine.
+            repeats bit for bit on one machine. ``False`` turns them off again where
+            TensorFlow allows it; the report says what is really in force.
 
     Returns:
         A :class:`SetupReport` describing what was set (shown as one line when it is
         the last expression of a cell).
+
+    ``PYTHONHASHSEED`` is deliberately not set: Python reads it once, when the interpreter
+    starts, so setting it here would change nothing. String hashing (the order of a
+    ``set`` of strings) therefore varies between runs; sort where order matters.
     """
-    if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
-        raise ValueError(f"seed must be a non-negative int, got {seed!r}")
+    seed = check_int("seed", seed, minimum=0, maximum=MAX_SEED)
+    tensorflow = check_bool("tensorflow", tensorflow)
+    deterministic = check_bool("deterministic", deterministic)
+
     for key, value in _TF_ENV.items():
         os.environ.setdefault(key, value)
-    os.environ["PYTHONHASHSEED"] = str(seed)
     random.seed(seed)
     np.random.seed(seed)  # noqa: NPY002 - learners may use the legacy global generator
     _quiet_python_logs()
     _plot_defaults()
     _single_thread_blas()
+    if not tensorflow:
+        return SetupReport(seed=seed, deterministic_ops=False, tensorflow_configured=False)
 
-    tf_loaded = False
-    if tensorflow:
-        already = "tensorflow" in sys.modules
-        if not already:
-            with _stderr_silenced():
-                import tensorflow as tf  # noqa: F401
-        import keras
-        import tensorflow as tf
+    if "tensorflow" not in sys.modules:
+        with _stderr_silenced():
+            import tensorflow as tf  # noqa: F401
+    import keras
+    import tensorflow as tf
 
-        tf.get_logger().setLevel(logging.ERROR)
-        keras.utils.set_random_seed(seed)
-        if deterministic:
-            tf.config.experimental.enable_op_determinism()
-        tf_loaded = True
-    return SetupReport(
-        seed=seed,
-        deterministic_ops=bool(tensorflow and deterministic),
-        tensorflow_imported=tf_loaded,
-    )
+    tf.get_logger().setLevel(logging.ERROR)
+    keras.utils.set_random_seed(seed)
+    in_force = _set_op_determinism(tf, deterministic)
+    return SetupReport(seed=seed, deterministic_ops=in_force, tensorflow_configured=True)

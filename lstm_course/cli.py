@@ -1,99 +1,110 @@
-"""Command line: ``python -m lstm_course COMMAND`` (also installed as ``lstm-course``)."""
+"""Learner and instructor command line: ``python -m lstm_course COMMAND`` (or ``lstm-course``).
+
+    python -m lstm_course student --out build/student   # notebooks without solutions
+    python -m lstm_course verify-data                    # every snapshot against its sha256
+
+Maintainer commands (building notebooks, set-repo, the course map, new notebooks) live in
+the repository's ``tools`` package: ``python -m tools --help``.
+
+Exit codes: 0 done, 1 a check failed (a corrupted snapshot), 2 a bad command line or an
+input refused (the message says why). A refusal never prints a traceback.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
+from lstm_course._checks import describe
 
-def _build(args: argparse.Namespace) -> int:
-    from lstm_course import notebook_tools as nt
-
-    results, failed = [], []
-    for source in nt.source_files(args.names):
-        print(f"executing {source.stem} ...", flush=True)
-        try:
-            result = nt.build_notebook(source, execute=not args.no_execute)
-        except Exception as err:  # keep going: report every broken notebook at once
-            print(
-                f"  FAILED: {type(err).__name__}: {str(err).splitlines()[-1] if str(err) else ''}"
-            )
-            failed.append(source.stem)
-            continue
-        results.append(result)
-        flag = "" if result.within_budget else f"  OVER BUDGET ({result.budget_s} s)"
-        print(
-            f"  {result.seconds:6.1f} s  -> {result.path.relative_to(nt.REPO_ROOT)}{flag}",
-            flush=True,
-        )
-    total = sum(r.seconds for r in results)
-    print(f"{len(results)} notebooks in {total:.1f} s")
-    over = [r.path.name for r in results if not r.within_budget and not args.no_execute]
-    if over:
-        print(f"over their run budget (lstm_course/course.py): {over}")
-    return 1 if failed or over else 0
+USAGE_ERROR, CHECK_FAILED = 2, 1
 
 
 def _student(args: argparse.Namespace) -> int:
-    from lstm_course.notebook_tools import write_student_notebooks
+    from lstm_course.student import write_student_notebooks
 
-    for path in write_student_notebooks(Path(args.out)):
+    written = write_student_notebooks(args.out, notebooks_dir=args.notebooks, force=args.force)
+    for path in written:
         print(f"wrote {path}")
-    return 0
-
-
-def _set_repo(args: argparse.Namespace) -> int:
-    from lstm_course.notebook_tools import set_repository
-
-    changed = set_repository(args.repository)
-    for path in changed:
-        print(f"updated {path}")
-    print(f"{len(changed)} files point at {args.repository}")
+    print(f"{len(written)} student notebooks in {args.out}")
     return 0
 
 
 def _verify_data(args: argparse.Namespace) -> int:
-    from lstm_course.data import datasets_dir, verify_all
+    from lstm_course.data import DatasetError, datasets_dir, verify_all
 
-    for name, digest in verify_all().items():
+    try:
+        verified = verify_all()
+    except DatasetError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return CHECK_FAILED
+    for name, digest in verified.items():
         print(f"ok  {digest[:16]}…  {name}")
     print(f"all snapshots in {datasets_dir()} match the manifest")
     return 0
 
 
-def _course_map(args: argparse.Namespace) -> int:
-    from lstm_course.course import course_map_markdown
-    from lstm_course.notebook_tools import repository
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m lstm_course",
+        description="LSTM course: student notebooks and dataset checks "
+        "(maintainers: python -m tools)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("student", help="write the notebooks with their solutions removed")
+    p.add_argument(
+        "--out", default="build/student", help="output folder, new or empty (default: %(default)s)"
+    )
+    p.add_argument(
+        "--notebooks", default=None, help="folder of NN_*.ipynb (default: the checkout's)"
+    )
+    p.add_argument("--force", action="store_true", help="overwrite in a non-empty --out")
+    p.set_defaults(func=_student)
+    p = sub.add_parser("verify-data", help="check every dataset snapshot against its sha256")
+    p.set_defaults(func=_verify_data)
+    return parser
 
-    print(course_map_markdown(repository(), link_prefix="notebooks/"), end="")
-    return 0
+
+def check_argv(argv) -> list[str] | None:
+    """None (use ``sys.argv``) or a list/tuple of str; refuses a bare string or bytes."""
+    if argv is None:
+        return None
+    if isinstance(argv, (str, bytes)) or not isinstance(argv, Sequence):
+        raise TypeError(f"argv must be a list of str such as ['student'], got {describe(argv)}")
+    for item in argv:
+        if not isinstance(item, str):
+            raise TypeError(f"argv must hold only str, got {describe(item)} in {argv!r}")
+    return list(argv)
+
+
+def run_command(parser: argparse.ArgumentParser, argv) -> int:
+    """Parse ``argv`` and run the chosen command; refusals become a message and exit code 2.
+
+    Each (sub)command of ``parser`` names its function with ``set_defaults(func=...)``; the
+    function takes the parsed arguments and returns an exit code.
+
+    Shared by ``python -m lstm_course`` and ``python -m tools``: a bad command line and a
+    ValueError or OSError from the command print ``error: ...`` on stderr instead of
+    a traceback.
+    """
+    if not isinstance(parser, argparse.ArgumentParser):
+        raise TypeError(f"parser must be an argparse.ArgumentParser, got {describe(parser)}")
+    argv = check_argv(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:  # argparse printed usage and the reason (or --help)
+        return exit_.code if isinstance(exit_.code, int) else USAGE_ERROR
+    command: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if command is None:
+        raise ValueError("parser must give each command a function: set_defaults(func=...)")
+    try:
+        return command(args)
+    except (ValueError, OSError) as err:  # refusals; a TypeError here would be our bug
+        print(f"error: {err}", file=sys.stderr)
+        return USAGE_ERROR
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m lstm_course", description="LSTM course tools")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser(
-        "build", help="rebuild notebooks/*.ipynb from notebooks/src and execute them"
-    )
-    p.add_argument("names", nargs="*", help="numbers or stems, e.g. 00 01 (default: all)")
-    p.add_argument("--no-execute", action="store_true", help="write the .ipynb without running it")
-    p.set_defaults(func=_build)
-    p = sub.add_parser("student", help="write notebooks with solutions removed")
-    p.add_argument("--out", default="build/student", help="output folder (default: build/student)")
-    p.set_defaults(func=_student)
-    p = sub.add_parser(
-        "set-repo", help="point badges, install cells and README at another repository"
-    )
-    p.add_argument("repository", help="owner/name or https://github.com/owner/name")
-    p.set_defaults(func=_set_repo)
-    p = sub.add_parser("verify-data", help="check every dataset snapshot against its sha256")
-    p.set_defaults(func=_verify_data)
-    p = sub.add_parser("course-map", help="print the course map table used in README.md")
-    p.set_defaults(func=_course_map)
-    args = parser.parse_args(argv)
-    try:
-        return args.func(args)
-    except ValueError as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    """Run ``python -m lstm_course``; returns the exit code (0, 1 or 2, see the module doc)."""
+    return run_command(_parser(), argv)

@@ -8,7 +8,7 @@ import sys
 import time
 import urllib.request
 
-from lstm_course import notebook_tools as nt
+from tools import notebooks as nt
 
 
 def free_port() -> int:

@@ -6,7 +6,7 @@ import sys
 
 import nbformat
 
-from lstm_course import notebook_tools as nt
+from tools import notebooks as nt
 
 
 def test_changed_stored_output_fails_nbval(repo, tmp_path):

@@ -4,11 +4,13 @@ import re
 import shutil
 import subprocess
 import sys
+import zipfile
 
+import pytest
 import yaml
 
-from lstm_course import notebook_tools as nt
 from lstm_course.course import course_map_markdown
+from tools import notebooks as nt
 
 
 def pyproject(repo):
@@ -46,8 +48,16 @@ def test_constraints_pin_every_declared_dependency(repo):
 def test_readme_has_the_commands_and_the_current_course_map(repo):
     readme = (repo / "README.md").read_text(encoding="utf-8")
     assert "make lab" in readme and "make test" in readme
+    for moved in ("lstm_course build", "lstm_course set-repo", "lstm_course course-map"):
+        assert f"python -m {moved}" not in readme, f"{moved} is now `python -m tools ...`"
+    for command in (
+        "python -m tools build",
+        "python -m tools set-repo",
+        "python -m tools course-map",
+    ):
+        assert command in readme, f"README should document {command!r}"
     assert course_map_markdown(nt.repository(), link_prefix="notebooks/") in readme, (
-        "README's course map is stale: paste `python -m lstm_course course-map` into it"
+        "README's course map is stale: paste `python -m tools course-map` into it"
     )
 
 
@@ -66,29 +76,73 @@ def test_every_repository_url_agrees_with_pyproject(repo):
             assert found == owner_repo, f"{path.name}'s badge points at {found}"
 
 
-def test_set_repo_rewrites_every_badge_and_install_cell(repo, tmp_path):
+@pytest.fixture
+def repo_copy(repo, tmp_path):
+    """What set-repo touches, plus tools/, in a scratch folder: tests never edit the checkout."""
     copy = tmp_path / "repo"
     (copy / "notebooks").mkdir(parents=True)
-    shutil.copy(repo / "pyproject.toml", copy)
-    shutil.copy(repo / "README.md", copy)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(repo / name, copy)
     shutil.copytree(nt.SOURCES, copy / "notebooks" / "src")
+    shutil.copytree(repo / "tools", copy / "tools", ignore=shutil.ignore_patterns("__pycache__"))
     for path in nt.NOTEBOOKS.glob("*.ipynb"):
         shutil.copy(path, copy / "notebooks")
+    return copy
+
+
+def snapshot(folder):
+    return {p: p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_set_repo_rewrites_every_badge_and_install_cell(repo_copy):
     old = nt.repository()
-    changed = nt.set_repository("https://github.com/someone/fork", root=copy)
-    assert nt.repository(copy) == "someone/fork"
+    changed = nt.set_repository("https://github.com/someone/fork", root=repo_copy)
+    assert nt.repository(repo_copy) == "someone/fork"
     assert len(changed) >= 3
-    for path in [copy / "README.md", *copy.rglob("*.ipynb"), *copy.rglob("*.py")]:
+    for path in [repo_copy / "README.md", *repo_copy.rglob("*.ipynb"), *repo_copy.rglob("*.py")]:
         assert old not in path.read_text(encoding="utf-8"), path
 
 
-def test_set_repo_rejects_a_non_github_name(repo):
+@pytest.mark.parametrize("name", ["not a repo", "../..", "a/..", "owner/", "-x/y", "a/b/c", ""])
+def test_set_repo_refuses_what_github_would_not_accept_and_changes_nothing(repo_copy, name):
+    before = snapshot(repo_copy)
     result = subprocess.run(
-        [sys.executable, "-m", "lstm_course", "set-repo", "not a repo"],
+        [sys.executable, "-m", "tools", "set-repo", "--", name],
         capture_output=True,
         text=True,
-        cwd=repo,
+        cwd=repo_copy,  # `python -m tools` from the copy: its REPO_ROOT is the copy
     )
-    assert (
-        result.returncode == 2 and "expected a GitHub repository as 'owner/name'" in result.stderr
-    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "GitHub repository as 'owner/name'" in result.stderr and "Traceback" not in result.stderr
+    assert snapshot(repo_copy) == before
+
+
+def test_wheel_ships_the_learner_package_without_maintainer_tools(repo, tmp_path):
+    """Colab installs the wheel: notebook building, set-repo and data rebuilds stay out."""
+    source = tmp_path / "source"  # a clean tree: no stale build/lib from earlier builds
+    skip = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
+    for name in ("lstm_course", "datasets", "tools"):
+        shutil.copytree(repo / name, source / name, ignore=skip)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(repo / name, source)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path / "wheel"), str(source)],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    with zipfile.ZipFile(next((tmp_path / "wheel").glob("lstm_course-*.whl"))) as archive:
+        names = set(archive.namelist())
+    assert not [n for n in names if n.startswith("tools/")], "tools/ must not ship"
+    assert "lstm_course/notebook_tools.py" not in names
+    assert "lstm_course/data/build.py" not in names
+    for module in ("cli.py", "course.py", "student.py", "_setup.py", "__main__.py"):
+        assert f"lstm_course/{module}" in names
+
+
+def test_maintainer_modules_left_the_package():
+    import importlib
+
+    for gone in ("lstm_course.notebook_tools", "lstm_course.data.build"):
+        with pytest.raises(ModuleNotFoundError):
+            importlib.import_module(gone)

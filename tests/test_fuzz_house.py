@@ -1,0 +1,250 @@
+"""Fuzzing the house: the course map, setup(), the student build, and both command lines.
+
+Every public function of ``lstm_course.course``, ``lstm_course.student``,
+``lstm_course.cli`` and ``lstm_course.setup`` (with its report), and the entry points of
+the maintainer ``tools``, registered with a valid call (see tests/fuzzing.py). Command
+lines get their own test: a bad argv must end in exit code 2 and a message, never a
+traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+import pytest
+from fuzzing import FuzzTarget, assert_fuzz_clean
+
+import lstm_course
+from lstm_course import cli, course, student
+from lstm_course._setup import SetupReport
+from tools import __main__ as tools_cli
+from tools import new_notebook as nn
+from tools import notebooks as nt
+
+REPO = Path(__file__).resolve().parent.parent
+# Functions that write get a fresh folder for every call (the harness calls them often).
+_SCRATCH = tempfile.TemporaryDirectory(prefix="fuzz_house_")
+
+
+def _fresh_dir() -> Path:
+    return Path(tempfile.mkdtemp(dir=_SCRATCH.name))
+
+
+def _fresh_checkout() -> Path:
+    """pyproject, README, course.py and notebook sources: what the tools read and write."""
+    root = _fresh_dir()
+    (root / "lstm_course").mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, root)
+    shutil.copy(REPO / "lstm_course" / "course.py", root / "lstm_course")
+    shutil.copytree(nt.SOURCES, root / "notebooks" / "src")
+    return root
+
+
+def _probe_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="probe")
+    parser.add_argument("--name")
+    parser.set_defaults(func=lambda args: 0)
+    return parser
+
+
+WELCOME = nbformat.read(nt.NOTEBOOKS / "00_welcome.ipynb", as_version=4)
+PLANNED = course.lesson(6)
+REPOSITORY = [("not a repository", "../.."), ("a space", "a b/c"), ("no name", "owner/")]
+
+TARGETS = [
+    # ----------------------------------------------------------------- lstm_course.course
+    FuzzTarget(
+        course.Lesson,
+        {
+            "number": 6,
+            "slug": "weather",
+            "title": "Weather",
+            "idea": "forecasts in °C",
+            "prerequisites": (4,),
+            "study_minutes": 45,
+            "run_budget_s": 120,
+            "available": False,
+        },
+        bad={
+            "number": [("three digits", 100)],
+            "slug": [("capitals", "Weather"), ("empty", ""), ("a path", "../x")],
+            "title": [("two lines", "a\nb"), ("blank", "  ")],
+            "prerequisites": [("a later lesson", (7,)), ("repeated", (4, 4)), ("strings", ("04",))],
+            "study_minutes": [("zero", 0)],
+        },
+    ),
+    FuzzTarget(course.lesson, {"number": 3}, bad={"number": [("not in the map", 50)]}),
+    FuzzTarget(
+        course.parse_repository,
+        {"owner_repo": "https://github.com/someone/fork.git"},
+        bad={"owner_repo": REPOSITORY},
+        skip=("name",),  # only labels the error message
+    ),
+    FuzzTarget(
+        course.colab_url,
+        {"lesson": course.LESSONS[1], "owner_repo": "a/b"},
+        bad={"owner_repo": REPOSITORY},
+    ),
+    FuzzTarget(
+        course.badge_markdown,
+        {"lesson": course.LESSONS[2], "owner_repo": "a/b"},
+        bad={"owner_repo": REPOSITORY},
+    ),
+    FuzzTarget(course.prerequisites_text, {"lesson": course.LESSONS[3]}),
+    FuzzTarget(
+        course.course_map_markdown,
+        {"owner_repo": "a/b", "link_prefix": "notebooks/"},
+        accept={"owner_repo": {"None"}},  # None: the map without badges (notebook 00)
+        bad={"owner_repo": REPOSITORY},
+    ),
+    # ----------------------------------------------------------------- setup()
+    FuzzTarget(
+        lstm_course.setup,
+        {"seed": 42, "tensorflow": False, "deterministic": True},
+        bad={"seed": [("2**32", 2**32)]},
+    ),
+    FuzzTarget(SetupReport, {"seed": 1, "deterministic_ops": True, "tensorflow_configured": True}),
+    # ----------------------------------------------------------------- lstm_course.student
+    FuzzTarget(student.strip_solutions, {"nb": WELCOME}, bad={"nb": [("no cells", {"cells": 3})]}),
+    FuzzTarget(
+        student.write_student_notebooks,
+        {"out_dir": Path("out"), "notebooks_dir": nt.NOTEBOOKS, "force": False},
+        setup=lambda: {
+            "out_dir": _fresh_dir() / "out",
+            "notebooks_dir": nt.NOTEBOOKS,
+            "force": False,
+        },
+        accept={
+            "out_dir": {"a string"},
+            "notebooks_dir": {"None", "a string"},
+        },  # str paths are paths
+        bad={
+            "out_dir": [("empty", ""), ("the notebooks folder", nt.NOTEBOOKS)],
+            "notebooks_dir": [("a folder without notebooks", Path(_SCRATCH.name) / "none")],
+        },
+        deterministic=False,  # a new folder each call
+    ),
+    # ----------------------------------------------------------------- lstm_course.cli
+    FuzzTarget(
+        cli.main,
+        {"argv": ["verify-data"]},
+        accept={"argv": {"None"}},  # None reads sys.argv, as console scripts do
+        bad={"argv": [("non-str items", ["verify-data", 3]), ("bytes", b"verify-data")]},
+    ),
+    FuzzTarget(cli.check_argv, {"argv": ["student", "--out", "x"]}, accept={"argv": {"None"}}),
+    FuzzTarget(
+        cli.run_command,
+        {"parser": _probe_parser(), "argv": ["--name", "x"]},
+        setup=lambda: {"parser": _probe_parser(), "argv": ["--name", "x"]},
+        accept={"argv": {"None"}},
+        deterministic=False,  # parsers compare by identity
+    ),
+    # ----------------------------------------------------------------- tools (maintainers)
+    FuzzTarget(tools_cli.main, {"argv": ["course-map"]}, accept={"argv": {"None"}}),
+    FuzzTarget(nt.repository, {"root": REPO}),
+    FuzzTarget(
+        nt.lesson_for,
+        {"path": "01_lstm_cell_numpy.ipynb", "lessons": course.LESSONS},
+        bad={"path": [("not in the map", "99_nothing.ipynb")]},
+    ),  # fmt: skip
+    FuzzTarget(
+        nt.source_files,
+        {"names": ["00", "02"], "root": REPO},
+        accept={"names": {"None"}},  # None: every source
+        bad={"names": [("unknown", ["99"]), ("not str", [1])]},
+    ),
+    FuzzTarget(
+        nt.set_repository,
+        {"new": "someone/fork", "root": REPO},
+        setup=lambda: {"new": "someone/fork", "root": _fresh_checkout()},
+        bad={"new": REPOSITORY},
+        deterministic=False,  # a new checkout each call
+    ),
+    FuzzTarget(
+        nn.new_notebook,
+        {
+            "number": 6,
+            "slug": "weather",
+            "title": "Weather",
+            "prerequisites": [4],
+            "study_minutes": 45,
+            "root": REPO,
+        },
+        setup=lambda: {
+            "number": 6,
+            "slug": "weather",
+            "title": "Weather",
+            "prerequisites": [4],
+            "study_minutes": 45,
+            "root": _fresh_checkout(),
+        },  # fmt: skip
+        accept={"title": {"None"}, "prerequisites": {"None"}, "study_minutes": {"None"}},  # planned
+        bad={"number": [("an available lesson", 5)], "slug": [("used by 07", "music")]},
+        deterministic=False,  # a new checkout each call
+    ),
+]
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=str)
+def test_bad_inputs_get_clear_errors(target):
+    assert_fuzz_clean(target)
+
+
+# ----------------------------------------------------------------------------- command lines
+
+LEARNER_ARGV = [
+    ([], "the following arguments are required: COMMAND"),
+    (["bogus"], "invalid choice: 'bogus'"),
+    (["build"], "invalid choice: 'build'"),  # a maintainer command: python -m tools build
+    (["student", "--out"], "expected one argument"),
+    (["student", "--out", ""], "out_dir must name a folder"),
+    (["student", "--out", "x", "--force=yes"], "ignored explicit argument"),
+    (["student", "--notebooks", "/nonexistent", "--out", "x"], "holds no notebooks"),
+    (["verify-data", "extra"], "unrecognized arguments: extra"),
+]
+
+
+@pytest.mark.parametrize(("argv", "message"), LEARNER_ARGV, ids=lambda v: repr(v)[:40])
+def test_learner_cli_refuses_bad_argv_with_exit_2(capsys, argv, message):
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_student_refuses_a_non_empty_folder_from_the_command_line(capsys, tmp_path):
+    (tmp_path / "mine.txt").write_text("keep me", encoding="utf-8")
+    assert cli.main(["student", "--out", str(tmp_path)]) == 2
+    assert "is not empty" in capsys.readouterr().err
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+    assert cli.main(["student", "--out", str(tmp_path), "--force"]) == 0
+
+
+def test_python_m_lstm_course_exits_2_without_a_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "lstm_course", "student", "--out", ""],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2, result.stdout
+    assert "out_dir must name a folder" in result.stderr and "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written into the current directory
+
+
+def test_verify_data_reports_a_corrupted_snapshot_with_exit_1(capsys, monkeypatch):
+    from lstm_course import data
+
+    def corrupted():
+        raise data.DatasetError("sp500.csv: sha256 mismatch")
+
+    monkeypatch.setattr(data, "verify_all", corrupted)
+    assert cli.main(["verify-data"]) == 1
+    assert "sha256 mismatch" in capsys.readouterr().err

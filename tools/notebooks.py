@@ -1,0 +1,285 @@
+"""Notebook plumbing for maintainers: build and execute, repository URL, structure checks.
+
+Sources live in ``notebooks/src/NN_topic.py`` (jupytext percent format, easy to review
+and diff); ``python -m tools build`` (``make notebooks``) turns each into
+``notebooks/NN_topic.ipynb`` and executes it top to bottom in a fresh kernel, which is the
+only way stored outputs are produced.
+
+The ``*_problems`` functions are the notebook structure rules (DESIGN.md): the tests run
+them on every stored notebook, and on what ``python -m tools new-notebook`` writes. Each
+returns a list of human-readable problems, empty when the notebook follows the rule.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from lstm_course._checks import describe
+from lstm_course.course import LESSONS, Lesson, colab_url, parse_repository
+from lstm_course.student import BEGIN, NOTEBOOK_GLOB
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = REPO_ROOT / "notebooks"
+SOURCES = NOTEBOOKS / "src"
+SOURCE_GLOB = "[0-9][0-9]_*.py"
+_REPO_RE = re.compile(r'^Repository\s*=\s*"https://github\.com/([^"]+?)/?"', re.M)
+
+
+def check_root(root) -> Path:
+    """A checkout of the course: a folder with a pyproject.toml."""
+    if not isinstance(root, (str, Path)):
+        raise TypeError(f"root must be a path to the repository, got {describe(root)}")
+    if not (Path(root) / "pyproject.toml").is_file():
+        raise ValueError(f"root {root} is not a checkout of the course: no pyproject.toml")
+    return Path(root)
+
+
+def repository(root: Path = REPO_ROOT) -> str:
+    """ "owner/name" of the GitHub repository, read from pyproject's [project.urls]."""
+    text = (check_root(root) / "pyproject.toml").read_text(encoding="utf-8")
+    match = _REPO_RE.search(text)
+    if not match:
+        raise ValueError(
+            'pyproject.toml needs [project.urls] Repository = "https://github.com/OWNER/NAME"'
+        )
+    return parse_repository(match.group(1), name="pyproject's Repository URL")
+
+
+def lesson_for(path, lessons: tuple[Lesson, ...] = LESSONS) -> Lesson:
+    """The course-map entry of a notebook or source file named ``NN_slug.*``."""
+    if not isinstance(path, (str, Path)):
+        raise TypeError(f"path must be a notebook's path, got {describe(path)}")
+    if not isinstance(lessons, (tuple, list)) or not all(isinstance(x, Lesson) for x in lessons):
+        raise TypeError(f"lessons must be a tuple of Lesson, got {describe(lessons)}")
+    stem = Path(path).name.split(".")[0]
+    for item in lessons:
+        if item.file.split(".")[0] == stem:
+            return item
+    raise ValueError(f"path {Path(path).name} is not in the course map (lstm_course/course.py)")
+
+
+def source_files(names: list[str] | None = None, root: Path = REPO_ROOT) -> list[Path]:
+    """Source files to build; ``names`` may be numbers ("01") or stems ("01_lstm_cell_numpy")."""
+    if names is not None and (
+        not isinstance(names, (list, tuple)) or not all(isinstance(n, str) for n in names)
+    ):
+        raise TypeError(f"names must be a list of str such as ['01'], got {describe(names)}")
+    files = sorted((check_root(root) / "notebooks" / "src").glob(SOURCE_GLOB))
+    if not names:
+        return files
+    unknown = [
+        n for n in names if not any(f.stem == n or f.stem.startswith(f"{n}_") for f in files)
+    ]
+    if unknown:
+        raise ValueError(
+            f"names {unknown} match no notebook source; available: {[f.stem for f in files]}"
+        )
+    return [f for f in files if any(f.stem == n or f.stem.startswith(f"{n}_") for n in names)]
+
+
+def read_source(path: Path):
+    """A jupytext source as a clean nbformat notebook (no jupytext metadata, no outputs)."""
+    import jupytext
+    import nbformat
+
+    nb = jupytext.read(path)
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "colab": {"provenance": []},
+    }
+    for cell in nb.cells:
+        cell.metadata = {k: v for k, v in cell.metadata.items() if k == "tags"}
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    nbformat.validator.normalize(nb)
+    return nb
+
+
+@dataclass
+class BuildResult:
+    path: Path
+    seconds: float
+    budget_s: int
+
+    @property
+    def within_budget(self) -> bool:
+        return self.seconds <= self.budget_s
+
+
+def build_notebook(
+    source: Path, *, execute: bool = True, timeout_per_cell: int = 600
+) -> BuildResult:
+    """Write ``notebooks/NN_slug.ipynb`` from its source, executed in a fresh kernel.
+
+    The notebook is written even when a cell fails, so the traceback can be read; the
+    error is then raised again.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+
+    nb = read_source(source)
+    target = source.parent.parent / f"{source.stem}.ipynb"
+    started = time.perf_counter()
+    try:
+        if execute:
+            NotebookClient(
+                nb,
+                timeout=timeout_per_cell,
+                kernel_name="python3",
+                record_timing=False,
+                resources={"metadata": {"path": str(target.parent)}},
+            ).execute()
+    finally:
+        elapsed = time.perf_counter() - started
+        nbformat.write(nb, target)
+    return BuildResult(target, elapsed, lesson_for(source).run_budget_s)
+
+
+def set_repository(new: str, root: Path = REPO_ROOT) -> list[Path]:
+    """Point pyproject, README, badges and Colab install cells at another GitHub repository.
+
+    Args:
+        new: "owner/name" or "https://github.com/owner/name"; anything GitHub would not
+            accept as a repository (e.g. "../..") is refused before any file changes.
+    Returns:
+        The files that changed.
+    """
+    new = parse_repository(new, name="new repository")
+    root = check_root(root)
+    old = repository(root)
+    if old == new:
+        return []
+    files = [
+        root / "pyproject.toml",
+        root / "README.md",
+        *sorted((root / "notebooks").glob(NOTEBOOK_GLOB)),
+        *sorted((root / "notebooks" / "src").glob(SOURCE_GLOB)),
+    ]
+    changed = []
+    patterns = [(f"github.com/{old}", f"github.com/{new}"), (f"/github/{old}/", f"/github/{new}/")]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        updated = text
+        for before, after in patterns:
+            updated = updated.replace(before, after)
+        if updated != text:
+            path.write_text(updated, encoding="utf-8")
+            changed.append(path)
+    return changed
+
+
+# ----------------------------------------------------------------------------- structure
+
+ABSOLUTE_PATH = re.compile(r"(/home/|/root/|/work/|/tmp/|/Users/|[A-Za-z]:\\\\|\.\./)")
+HEADINGS = ("What you will learn", "Prerequisites", "Time")
+REVIEW_HEADING = re.compile(r"^## .*review questions", re.I | re.M)
+
+
+def _code_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def _header_line(header: str, label: str) -> str | None:
+    """The paragraph after ``**Label:**`` in a notebook header, or None when missing."""
+    match = re.search(rf"^\*\*{label}:\*\*(.*?)(?:\n\s*\n|\Z)", header, re.M | re.S)
+    return " ".join(match.group(1).split()) if match else None
+
+
+def header_problems(nb, lesson: Lesson, owner_repo: str) -> list[str]:
+    """Title, Colab badge, learning goals, and Prerequisites/Time lines equal to course.py's."""
+    first = nb.cells[0] if nb.cells else None
+    if first is None or first.cell_type != "markdown" or not first.source.startswith("# "):
+        return ["the first cell must be a markdown cell starting with the '# ' title"]
+    header, problems = first.source, []
+    if colab_url(lesson, owner_repo) not in header:
+        problems.append(f"no Colab badge linking {colab_url(lesson, owner_repo)}")
+    problems += [f"header lacks {h!r}" for h in HEADINGS if h not in header]
+    prerequisites = _header_line(header, "Prerequisites")
+    named = sorted({int(n) for n in re.findall(r"\b(\d{2})\b", prerequisites or "")})
+    if prerequisites is not None and named != sorted(lesson.prerequisites):
+        problems.append(
+            f"the Prerequisites line names notebooks {named}, course.py says "
+            f"{sorted(lesson.prerequisites)}: {prerequisites.strip()!r}"
+        )
+    time_line = _header_line(header, "Time") or ""
+    study = re.search(r"(\d+) minutes to study", time_line)
+    if not study or int(study.group(1)) != lesson.study_minutes:
+        problems.append(
+            f"the Time line must say 'about {lesson.study_minutes} minutes to study' "
+            f"(course.py), got {time_line.strip()!r}"
+        )
+    return problems
+
+
+def setup_cell_problems(nb, owner_repo: str) -> list[str]:
+    """The first code cell installs the package in Colab and calls lstm_course.setup()."""
+    cells = _code_cells(nb)
+    source = cells[0].source if cells else ""
+    required = {
+        "a Colab guard": '"google.colab" in sys.modules',
+        "the install from this repository": f"git+https://github.com/{owner_repo}",
+        "the setup call": "lstm_course.setup(",
+    }
+    return [
+        f"the first code cell lacks {what}" for what, text in required.items() if text not in source
+    ]
+
+
+def path_problems(nb) -> list[str]:
+    """No absolute or ``../`` paths in sources or outputs (the notebook must run anywhere)."""
+    problems = []
+    for cell in nb.cells:
+        if ABSOLUTE_PATH.search(cell.source):
+            problems.append(f"absolute or ../ path in: {cell.source[:80]!r}")
+        for output in cell.get("outputs", []):
+            text = output.get("text", "") + str(output.get("data", {}).get("text/plain", ""))
+            if ABSOLUTE_PATH.search(text):
+                problems.append(f"machine path in output: {text[:120]!r}")
+    return problems
+
+
+def exercise_problems(nb) -> list[str]:
+    """Balanced solution markers, each exercise followed by a check cell (``.check_...``)."""
+    from lstm_course.student import strip_solutions
+
+    problems = []
+    cells = nb.cells
+    for index, cell in enumerate(cells):
+        if cell.cell_type != "code" or BEGIN not in cell.source:
+            continue
+        following = next((c for c in cells[index + 1 :] if c.cell_type == "code"), None)
+        if following is None or ".check_" not in following.source:
+            problems.append(f"exercise in cell {index} is not followed by its check cell")
+    try:
+        strip_solutions(nb)
+    except ValueError as err:
+        problems.append(str(err).splitlines()[0])
+    return problems
+
+
+def review_question_problems(nb, *, required: bool = False) -> list[str]:
+    """A final "Review questions" section with 5-10 numbered questions (when present)."""
+    sections = [
+        c for c in nb.cells if c.cell_type == "markdown" and REVIEW_HEADING.search(c.source)
+    ]
+    if not sections:
+        return ["no '## Review questions' section"] if required else []
+    if sections[-1] is not nb.cells[-1]:
+        return ["the review questions must be the notebook's last cell"]
+    count = len(re.findall(r"^\d+\. ", sections[-1].source, re.M))
+    return [] if 5 <= count <= 10 else [f"expected 5-10 numbered review questions, found {count}"]
+
+
+def structure_problems(nb, lesson: Lesson, owner_repo: str) -> list[str]:
+    """Every rule that a notebook source must follow before it is executed."""
+    return [
+        *header_problems(nb, lesson, owner_repo),
+        *setup_cell_problems(nb, owner_repo),
+        *path_problems(nb),
+        *exercise_problems(nb),
+        *review_question_problems(nb),
+    ]
