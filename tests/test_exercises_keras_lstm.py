@@ -97,7 +97,7 @@ def test_layer_shapes_bad_container():
 def test_reference_shapes_are_what_keras_builds():
     keras = pytest.importorskip("keras")
     x = np.zeros((32, 10, 3), dtype="float32")
-    ref = keras_lstm.reference_shapes(32, 10, 3, 8)
+    ref = keras_lstm._reference_shapes(32, 10, 3, 8)
     layer = keras.layers.LSTM(8)
     assert tuple(layer(x).shape) == ref["last"]
     kernel, recurrent, bias = (w.shape for w in layer.get_weights())
@@ -151,7 +151,7 @@ def test_pad_right_reference_matches_keras():
     rng = np.random.default_rng(0)
     sequences = [rng.normal(size=(n, 3)) for n in (2, 5, 4)]
     expected = keras.utils.pad_sequences(sequences, maxlen=6, padding="post", dtype="float64")
-    np.testing.assert_array_equal(keras_lstm._pad_right(sequences, 6), expected)
+    np.testing.assert_array_equal(keras_lstm._pad(sequences, 6, "post"), expected)
 
 
 # ---------------------------------------------------------------- exercise 4: parameters
@@ -181,7 +181,7 @@ def test_stack_params_right(capsys):
         (lambda f, u, o: 3 * right_stack(f, u, 0) // 4 + u[-1] * o + o, "four blocks"),
         (lambda f, u, o: right_stack(f, u, o) - 4 * sum(u), "its own bias"),
         (lambda f, u, o: float(right_stack(f, u, o)) + 0.5, "expected"),
-        (lambda f, u, o: "many", "return an int"),
+        (lambda f, u, o: "many", "should be a number"),
     ],
 )
 def test_stack_params_wrong(answer, hint):
@@ -196,4 +196,4 @@ def test_stack_reference_matches_keras():
         stack += [keras.layers.LSTM(u, return_sequences=True) for u in units[:-1]]
         stack += [keras.layers.LSTM(units[-1]), keras.layers.Dense(outputs)]
         model = keras.Sequential(stack)
-        assert model.count_params() == keras_lstm.reference_stack_params(features, units, outputs)
+        assert model.count_params() == keras_lstm._stack_params(features, units, outputs)

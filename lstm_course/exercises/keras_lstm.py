@@ -8,14 +8,20 @@ from __future__ import annotations
 
 import numpy as np
 
-from lstm_course.exercises import WrongAnswer, call_answer, compare_arrays, passed
+from lstm_course._checks import describe
+from lstm_course.exercises import (
+    WrongAnswer,
+    as_array,
+    as_number,
+    as_shape,
+    call_answer,
+    compare_arrays,
+    passed,
+)
+from lstm_course.windows import StandardScaler
 
 # --------------------------------------------------------------------------------------
 # Exercise 1: standardise three chronological splits with the training statistics only
-
-
-def _standardise(part: np.ndarray, mean: np.ndarray, std: np.ndarray) -> np.ndarray:
-    return (part - mean) / std
 
 
 def _split_fixture() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -26,6 +32,19 @@ def _split_fixture() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return series[:60], series[60:80], series[80:]
 
 
+_OWN_STATISTICS = (
+    "val and test were scaled with their own mean and std: that uses the future. "
+    "Compute mean and std on train only, then apply those same numbers to all three"
+)
+_WHOLE_SERIES = (
+    "the mean and std came from the whole series, so the test period's level leaked "
+    "into training. Use train.mean(axis=0) and train.std(axis=0) only"
+)
+_ONE_FOR_ALL_COLUMNS = (
+    "one mean and std for all columns: standardise each column (feature) on its own, with axis=0"
+)
+
+
 def check_standardise_splits(standardise_splits) -> None:
     """``standardise_splits(train, val, test)`` -> the three parts scaled by train's numbers."""
     name = "standardise splits"
@@ -33,32 +52,22 @@ def check_standardise_splits(standardise_splits) -> None:
     got = call_answer(name, standardise_splits, train.copy(), val.copy(), test.copy())
     if not isinstance(got, (tuple, list)) or len(got) != 3:
         raise WrongAnswer(name, "return three arrays: (train_scaled, val_scaled, test_scaled)")
-    parts = {"train": train, "val": val, "test": test}
-    mean, std = train.mean(axis=0), train.std(axis=0)
-    everything = np.concatenate([train, val, test])
-    mistakes = {
-        "val and test were scaled with their own mean and std: that uses the future. "
-        "Compute mean and std on train only, then apply those same numbers to all three": [
-            _standardise(p, p.mean(axis=0), p.std(axis=0)) for p in parts.values()
-        ],
-        "the mean and std came from the whole series, so the test period's level leaked "
-        "into training. Use train.mean(axis=0) and train.std(axis=0) only": [
-            _standardise(p, everything.mean(axis=0), everything.std(axis=0)) for p in parts.values()
-        ],
-        "one mean and std for all columns: standardise each column (feature) on its own, "
-        "with axis=0": [_standardise(p, train.mean(), train.std()) for p in parts.values()],
-    }
-    for key, answer in zip(parts, got, strict=True):
-        answer = np.asarray(answer, dtype=np.float64) if answer is not None else None
-        expected = _standardise(parts[key], mean, std)
-        ddof1 = _standardise(parts[key], mean, train.std(axis=0, ddof=1))
-        if answer is not None and answer.shape == expected.shape:
-            if np.allclose(answer, expected) or np.allclose(answer, ddof1):
-                continue
-            for hint, wrong in mistakes.items():
-                if np.allclose(answer, wrong[list(parts).index(key)]):
-                    raise WrongAnswer(name, f"the {key} part: {hint}")
-        compare_arrays(name, answer, expected, what=f"the scaled {key} part")
+    scaler = StandardScaler().fit(train)
+    whole = StandardScaler().fit(np.concatenate([train, val, test]))
+    for key, part, answer in zip(("train", "val", "test"), (train, val, test), got, strict=True):
+        mistakes = {
+            _OWN_STATISTICS: StandardScaler().fit_transform(part),
+            _WHOLE_SERIES: whole.transform(part),
+            _ONE_FOR_ALL_COLUMNS: (part - train.mean()) / train.std(),
+        }
+        compare_arrays(
+            name,
+            answer,
+            scaler.transform(part),
+            what=f"the scaled {key} part",
+            also_right=[(part - train.mean(axis=0)) / train.std(axis=0, ddof=1)],  # pandas' std
+            mistakes={f"the {key} part: {hint}": wrong for hint, wrong in mistakes.items()},
+        )
     passed(name, "Every split is scaled with numbers the model could have known at training time.")
 
 
@@ -80,7 +89,7 @@ _SHAPE_HINTS = {
 }
 
 
-def reference_shapes(batch: int, timesteps: int, features: int, units: int) -> dict:
+def _reference_shapes(batch: int, timesteps: int, features: int, units: int) -> dict:
     """What ``keras.layers.LSTM(units)`` returns and stores for (batch, timesteps, features)."""
     B, T, D, H = batch, timesteps, features, units
     return {
@@ -94,30 +103,36 @@ def reference_shapes(batch: int, timesteps: int, features: int, units: int) -> d
     }
 
 
-def _as_shape(value):
-    if value is None:
-        return None
-    if isinstance(value, list) and value and isinstance(value[0], (tuple, list)):
-        return [tuple(int(n) for n in item) for item in value]
-    try:
-        return tuple(int(n) for n in value)
-    except TypeError:
-        return value
+def _shape_or_shapes(value) -> tuple[int, ...] | list[tuple[int, ...]] | None:
+    """A shape, or a list of shapes (return_state's three arrays), as tuples; else None."""
+    shape = as_shape(value)
+    if shape is not None or not isinstance(value, (list, tuple)):
+        return shape
+    shapes = [as_shape(item) for item in value]
+    return shapes if all(s is not None for s in shapes) else None
 
 
 def check_layer_shapes(answer: dict) -> None:
     """Shapes for a batch of 32 sequences of 10 steps with 3 features, and LSTM(8)."""
     name = "layer shapes"
-    expected = reference_shapes(batch=32, timesteps=10, features=3, units=8)
+    expected = _reference_shapes(batch=32, timesteps=10, features=3, units=8)
     if not isinstance(answer, dict):
-        raise WrongAnswer(name, f"expected a dict like {{'last': (32, 8), ...}}, got {answer!r}")
+        raise WrongAnswer(
+            name, f"expected a dict like {{'last': (32, 8), ...}}, got {type(answer).__name__}"
+        )
     missing = [key for key in expected if key not in answer]
     if missing:
         raise WrongAnswer(name, f"missing keys {missing}")
     for key, shape in expected.items():
-        got = _as_shape(answer[key])
+        got = _shape_or_shapes(answer[key])
         if got == shape:
             continue
+        if got is None:
+            raise WrongAnswer(
+                name,
+                f"write {key} as a tuple of ints like (32, 8) (a list of them for 'state'), "
+                f"got {describe(answer[key])}",
+            )
         if key in ("kernel", "recurrent_kernel") and got == tuple(reversed(shape)):
             raise WrongAnswer(
                 name,
@@ -132,17 +147,12 @@ def check_layer_shapes(answer: dict) -> None:
 # Exercise 3: right-padding sequences of different lengths into one batch
 
 
-def _pad_right(sequences: list[np.ndarray], length: int) -> np.ndarray:
+def _pad(sequences: list[np.ndarray], length: int, padding: str) -> np.ndarray:
+    """Like keras.utils.pad_sequences(sequences, length, padding=padding) for float rows."""
     batch = np.zeros((len(sequences), length, sequences[0].shape[1]))
     for row, sequence in enumerate(sequences):
-        batch[row, : len(sequence)] = sequence
-    return batch
-
-
-def _pad_left(sequences: list[np.ndarray], length: int) -> np.ndarray:
-    batch = np.zeros((len(sequences), length, sequences[0].shape[1]))
-    for row, sequence in enumerate(sequences):
-        batch[row, length - len(sequence) :] = sequence
+        start = 0 if padding == "post" else length - len(sequence)
+        batch[row, start : start + len(sequence)] = sequence
     return batch
 
 
@@ -153,23 +163,21 @@ def check_pad_right(pad_right) -> None:
     sequences = [rng.uniform(0.5, 2.0, size=(n, 2)) for n in (3, 5, 1)]
     for length in (5, 7):
         got = call_answer(name, pad_right, [s.copy() for s in sequences], length)
-        expected = _pad_right(sequences, length)
-        if got is not None and np.shape(got) == expected.shape:
-            got = np.asarray(got)
-            if np.allclose(got, _pad_left(sequences, length)):
-                raise WrongAnswer(
-                    name,
-                    "the zeros come first (padding='pre', pad_sequences's default). Masking "
-                    "copes, but cuDNN on a GPU needs each sequence at the start of its row "
-                    "and the zeros after it",
-                )
-            if np.issubdtype(got.dtype, np.integer):
-                raise WrongAnswer(name, f"dtype {got.dtype} rounds the values: use float32")
-            real = expected != 0
-            if np.allclose(got[real], expected[real]) and not np.allclose(got[~real], 0):
-                raise WrongAnswer(name, "pad with zeros: 0.0 is the mask_value Masking looks for")
+        expected = _pad(sequences, length, "post")
+        what = f"pad_right(sequences of lengths 3, 5, 1, length={length})"
+        got = as_array(name, got, what=what, shape=expected.shape)
+        if np.issubdtype(got.dtype, np.integer):
+            raise WrongAnswer(name, f"dtype {got.dtype} rounds the values: use float32")
+        real = expected != 0  # the fixture's values are all >= 0.5: zeros are padding
+        if np.allclose(got[real], expected[real]) and not np.allclose(got[~real], 0):
+            raise WrongAnswer(name, "pad with zeros: 0.0 is the mask_value Masking looks for")
+        pre = (
+            "the zeros come first (padding='pre', pad_sequences's default). Masking "
+            "copes, but cuDNN on a GPU needs each sequence at the start of its row "
+            "and the zeros after it"
+        )
         compare_arrays(
-            name, got, expected, what=f"pad_right(sequences of lengths 3, 5, 1, length={length})"
+            name, got, expected, what=what, mistakes={pre: _pad(sequences, length, "pre")}
         )
     passed(name, "Same as keras.utils.pad_sequences(sequences, maxlen, padding='post').")
 
@@ -188,16 +196,11 @@ def _stack_params(
     chained: bool = True,
     head: bool = True,
 ) -> int:
-    """The parameter count, or a common miscount of it (the keyword arguments)."""
+    """Parameters of Sequential([Input((T, features)), LSTM(u0, return_sequences=True), …,
+    LSTM(u_last), Dense(outputs)]), or a common miscount of it (the keyword arguments)."""
     inputs = [features, *units[:-1]] if chained else [features] * len(units)
     total = sum(blocks * u * (i + u + int(bias)) for i, u in zip(inputs, units, strict=True))
     return total + (units[-1] * outputs + outputs if head else 0)
-
-
-def reference_stack_params(features: int, units: list[int], outputs: int) -> int:
-    """Parameters of Sequential([Input((T, features)), LSTM(u0, return_sequences=True), …,
-    LSTM(u_last), Dense(outputs)])."""
-    return _stack_params(features, units, outputs)
 
 
 _STACK_MISTAKES = [  # (how the count goes wrong, the hint for it)
@@ -218,13 +221,11 @@ def check_stack_params(stack_params) -> None:
     name = "stacked parameters"
     cases = [(4, [50], 1), (3, [32, 16], 1), (10, [64, 64, 32], 5), (1, [8], 1)]
     for features, units, outputs in cases:
-        expected = reference_stack_params(features, units, outputs)
-        got = call_answer(name, stack_params, features, list(units), outputs)
-        if isinstance(got, (int, np.integer)) and int(got) == expected:
-            continue
+        expected = _stack_params(features, units, outputs)
         call = f"stack_params({features}, {units}, {outputs})"
-        if not isinstance(got, (int, float, np.number)):
-            raise WrongAnswer(name, f"{call} returned {got!r}; return an int")
+        got = as_number(name, call_answer(name, stack_params, features, list(units), outputs), call)
+        if got == expected:
+            continue
         hint = (
             "for each layer count the kernel (inputs × 4·units), the recurrent kernel "
             "(units × 4·units) and the bias (4·units)"
@@ -233,8 +234,9 @@ def check_stack_params(stack_params) -> None:
             if got == _stack_params(features, units, outputs, **options):
                 hint = mistake
                 break
-        raise WrongAnswer(name, f"{call} returned {got}, expected {expected:,}: {hint}")
-    example = reference_stack_params(10, [64, 64, 32], 5)
+        shown = f"{got:,.0f}" if got.is_integer() else f"{got:,}"
+        raise WrongAnswer(name, f"{call} returned {shown}, expected {expected:,}: {hint}")
+    example = _stack_params(10, [64, 64, 32], 5)
     passed(
         name, f"LSTM(64) → LSTM(64) → LSTM(32) → Dense(5) on 10 features: {example:,} parameters."
     )
