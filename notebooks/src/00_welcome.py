@@ -9,7 +9,7 @@
 # - the six equations of the LSTM cell, and what each gate is for;
 # - how the exercises and their self-checks work — by writing the sigmoid yourself.
 #
-# **Prerequisites:** Python and NumPy; the chain rule from calculus helps from notebook 02 on.
+# **Prerequisites:** none beyond Python and NumPy; the chain rule from calculus helps later on.
 #
 # **Time:** about 20 minutes to study; under a minute to run on a laptop CPU.
 

@@ -108,9 +108,9 @@ def forget_gate(W_f, b_f, h_prev, x_t):
 
 
 # %%
-from lstm_course.exercises import lstm_cell
+from lstm_course.exercises import lstm_cell_numpy
 
-lstm_cell.check_forget_gate(forget_gate)
+lstm_cell_numpy.check_forget_gate(forget_gate)
 
 # %% [markdown]
 # By hand: the pre-activation is the dot product of each row of $W_f$ with
@@ -287,6 +287,11 @@ print("fused and gate-by-gate agree to 1e-12 (float64 round-off only)")
 # checks, float32 support and speed-ups that notebook 02 explains (the main one: the input
 # part of every step, $x_t \cdot W_x^\top$, is computed for all $t$ in a single product
 # before the loop). It keeps the course's layout: `LSTMParams(W, b)` with blocks f, i, C~, o.
+# Beside it, `lstm_course.numpy_lstm.lstm_step` is the six equations written out as above,
+# one step for a batch; the package's tests check the fast loop against it. With
+# `return_cache=True`, `lstm_forward` also returns what it computed at every step — the
+# gates `cache.f`, `cache.i`, `cache.o`, the candidate `cache.c_tilde`, the cell `cache.c`,
+# each (B, T, H) — which we use below to watch the gates work.
 #
 # *Names:* the candidate $\tilde{C}_t$ is `c_tilde` in code (`c_hat` inside `lstm_step`), and
 # its block is called `"c"` wherever the four blocks are named by one letter: f, i, c, o.
@@ -349,7 +354,7 @@ def keras_output_gate(kernel, recurrent_kernel, bias):
 
 
 # %%
-lstm_cell.check_keras_output_gate(keras_output_gate)
+lstm_cell_numpy.check_keras_output_gate(keras_output_gate)
 
 # %% [markdown]
 # ## Proof: NumPy equals Keras
@@ -419,7 +424,7 @@ def lstm_param_count(D, H):
 
 
 # %%
-lstm_cell.check_param_count(lstm_param_count)
+lstm_cell_numpy.check_param_count(lstm_param_count)
 
 # %%
 for D_, H_ in [(1, 50), (3, 50), (32, 128)]:
@@ -470,8 +475,8 @@ x_hand[0, write_step] = [stored_value, 1.0, 0.0]
 x_hand[0, read_step, 2] = 1.0
 h_hand, _, trace = lstm_forward(x_hand, hand, return_cache=True)
 
-held = trace["c"][0, write_step:read_step, 0]
-print(f"stored at t={write_step}: C = tanh({stored_value}) = {trace['c'][0, write_step, 0]:.4f}")
+held = trace.c[0, write_step:read_step, 0]
+print(f"stored at t={write_step}: C = tanh({stored_value}) = {trace.c[0, write_step, 0]:.4f}")
 print(f"held through {read_step - write_step - 1} distractors: C ranges {held.min():.4f} .. {held.max():.4f}")
 print(f"read at t={read_step}: h = o·tanh(C) = {h_hand[0, read_step, 0]:.4f}; "
       f"elsewhere |h| <= {np.abs(np.delete(h_hand[0, :, 0], read_step)).max():.4f}")
@@ -485,10 +490,10 @@ axes[0].plot(steps, x_hand[0, :, 0], ".", color="grey", label="value (distractor
 axes[0].stem([write_step], [stored_value], linefmt="C0-", markerfmt="C0o", basefmt=" ", label="write")
 axes[0].axvline(read_step, color="C3", ls="--", label="read")
 axes[0].set_ylabel("input")
-for name, color in [("f", "C0"), ("i", "C1"), ("o", "C3")]:
-    axes[1].plot(steps, trace[name][0, :, 0], color=color, label=f"{name}_t")
+for gate, name, color in [(trace.f, "f", "C0"), (trace.i, "i", "C1"), (trace.o, "o", "C3")]:
+    axes[1].plot(steps, gate[0, :, 0], color=color, label=f"{name}_t")
 axes[1].set_ylabel("gates")
-axes[2].plot(steps, trace["c"][0, :, 0], color="C2", label="C_t (memory)")
+axes[2].plot(steps, trace.c[0, :, 0], color="C2", label="C_t (memory)")
 axes[2].set_ylabel("cell")
 axes[3].plot(steps, h_hand[0, :, 0], color="C4", label="h_t (output)")
 axes[3].set_ylabel("hidden")
@@ -500,7 +505,7 @@ fig.tight_layout()
 plt.show()
 
 # %%
-assert abs(trace["c"][0, write_step, 0] - np.tanh(stored_value)) < 1e-3
+assert abs(trace.c[0, write_step, 0] - np.tanh(stored_value)) < 1e-3
 assert np.ptp(held) < 1e-2  # the memory holds through 41 distractors
 assert abs(h_hand[0, read_step, 0] - np.tanh(np.tanh(stored_value))) < 1e-2
 
@@ -525,7 +530,7 @@ b_forgetful[0] = 0.0  # forget gate σ(0) = 0.5 between writes: memory halves ev
 # END SOLUTION
 
 # %%
-lstm_cell.check_forgetting(LSTMParams(W_forgetful, b_forgetful), hand, x_hand, write_step, read_step)
+lstm_cell_numpy.check_forgetting(LSTMParams(W_forgetful, b_forgetful), hand, x_hand, write_step, read_step)
 
 # %% [markdown]
 # ## Summary

@@ -158,8 +158,8 @@ params = init_lstm_params(D, H, seed=1)
 x1 = rng.normal(size=(B, 1, D))
 h0, c0 = rng.normal(size=(B, H)), rng.normal(size=(B, H))
 _, _, cache = lstm_forward(x1, params, h0, c0, return_cache=True)
-step = {name: cache[name][:, 0] for name in ("f", "i", "c_tilde", "o", "c")}
-step.update(x=x1[:, 0], h_prev=h0, c_prev=c0)
+step = dict(f=cache.f[:, 0], i=cache.i[:, 0], c_tilde=cache.c_tilde[:, 0], o=cache.o[:, 0],
+            c=cache.c[:, 0], x=x1[:, 0], h_prev=h0, c_prev=c0)  # the cache: (B, T, H) arrays
 dh = rng.normal(size=(B, H))
 dW, db, dx, dh_prev, dc_prev = lstm_step_backward(dh, np.zeros((B, H)), step, params.W)
 package = lstm_backward(x1, params, dh[:, None], h0=h0, c0=c0, full=True)
@@ -177,11 +177,23 @@ print("one step backward == package for dW, db, dx, dh0, dc0")
 #
 # $$\frac{\partial L}{\partial \theta_k} \approx \frac{L(\theta + \varepsilon e_k) - L(\theta - \varepsilon e_k)}{2\varepsilon}$$
 #
-# with error $O(\varepsilon^2)$. We compare with `relative_error(a, n)` $= \max|a - n| /
-# \max(|a| + |n|)$, a scale-free number. In float64 with $\varepsilon = 10^{-6}$, a correct
-# gradient agrees to a relative error of about $10^{-9}$ or below; a wrong one is off by
-# $10^{-3}$ or more. We check **every block** — each gate's weights and biases, the inputs,
-# and both initial states — on a small LSTM.
+# with a truncation error of $O(\varepsilon^2)$, negligible at $\varepsilon = 10^{-6}$. The
+# error that matters is **round-off**. Each loss value is rounded to about $u \cdot S$, where
+# $u \approx 1.1 \cdot 10^{-16}$ is float64's unit round-off and $S$ the size of the terms the
+# loss adds up; dividing the difference of two losses by $2\varepsilon$ magnifies that to
+# about $u S / \varepsilon \approx 10^{-10} S$ — on *every* entry, however small its gradient.
+#
+# We compare with `relative_error(a, n, floor=...)` $= \max|a - n| / (\max(|a| + |n|) +
+# \text{floor})$. Without the floor this is scale-free, and for gradients of ordinary size a
+# correct backward pass scores about $10^{-9}$ or below. But a block whose gradients are
+# tiny next to $S$ can score above $10^{-7}$ from round-off alone: "above $10^{-7}$ means a
+# bug" is false for it. The **round-off floor**, `round_off_floor(S)`, is the gradient size at
+# which round-off alone would score $10^{-7}$, times a safety factor of 10 (about $0.011\,S$);
+# entries smaller than that are judged against the floor instead of their own size. Then the
+# rule of thumb holds: a correct gradient scores below $10^{-7}$; a bug changes a gradient by
+# about its own size and scores $10^{-3}$ or, usually, close to 1 — round-off never does.
+# We check **every block** — each gate's weights and biases, the inputs, and both initial
+# states — on a small LSTM.
 #
 # The test loss is $L = \sum_t \text{weights\_out}_t \odot h_t + u_h \odot h_T + u_c \odot C_T$
 # with random weights: it is linear in the outputs, so $\partial L/\partial h_t|_{\text{out}}$
@@ -189,7 +201,7 @@ print("one step backward == package for dW, db, dx, dh0, dc0")
 # the final states (`dh_T`, `dc_T`). Random weights make every path through the cell count.
 
 # %%
-from lstm_course.gradients import numerical_gradient, relative_error
+from lstm_course.gradcheck import numerical_gradient, relative_error, round_off_floor
 
 B, T, D, H = 2, 6, 3, 4
 x = rng.normal(size=(B, T, D))
@@ -205,20 +217,24 @@ def loss():
     return float(np.sum(weights_out * h_seq) + np.sum(u_h * h_T) + np.sum(u_c * c_T))
 
 
+h_seq, (h_T, c_T) = lstm_forward(x, params, h0, c0)
+loss_scale = np.sum(np.abs(weights_out * h_seq)) + np.sum(np.abs(u_h * h_T)) + np.sum(np.abs(u_c * c_T))
+floor = round_off_floor(loss_scale)  # S = the size of the terms the loss adds up
 analytic = lstm_backward(x, params, weights_out, h0=h0, c0=c0, dh_T=u_h, dc_T=u_c, full=True)
 numeric_W = numerical_gradient(loss, params.W)
 numeric_b = numerical_gradient(loss, params.b)
 errors = {}
 for k, gate in enumerate(["f", "i", "C~", "o"]):
     rows = slice(k * H, (k + 1) * H)
-    errors[f"W_{gate}"] = relative_error(analytic.grads.W[rows], numeric_W[rows])
-    errors[f"b_{gate}"] = relative_error(analytic.grads.b[rows], numeric_b[rows])
-errors["x"] = relative_error(analytic.dx, numerical_gradient(loss, x))
-errors["h0"] = relative_error(analytic.dh0, numerical_gradient(loss, h0))
-errors["c0"] = relative_error(analytic.dc0, numerical_gradient(loss, c0))
+    errors[f"W_{gate}"] = relative_error(analytic.grads.W[rows], numeric_W[rows], floor=floor)
+    errors[f"b_{gate}"] = relative_error(analytic.grads.b[rows], numeric_b[rows], floor=floor)
+errors["x"] = relative_error(analytic.dx, numerical_gradient(loss, x), floor=floor)
+errors["h0"] = relative_error(analytic.dh0, numerical_gradient(loss, h0), floor=floor)
+errors["c0"] = relative_error(analytic.dc0, numerical_gradient(loss, c0), floor=floor)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
+print(f"S = {loss_scale:.1f}, round-off floor {floor:.1e}")
 for name, error in errors.items():
     print(f"{name:5s} relative error {error:.1e}")
 
@@ -520,7 +536,8 @@ assert all(0 < t.ratio < 30 for t in timings)
 # - BPTT is the chain rule applied to the six equations in reverse, accumulating weight
 #   gradients over time.
 # - The cell path multiplies the gradient only by $f_t$: this is why LSTMs remember.
-# - Finite differences in float64 verify every block to ~$10^{-9}$ and localise a bug.
+# - Finite differences in float64 verify every block and localise a bug: relative error with
+#   a floor for round-off, below $10^{-7}$ when right, $10^{-3}$ or more when wrong.
 # - Our NumPy LSTM, with Adam and clipping, trains step for step like Keras.
 #
 # **Next:** notebook 03 measures gradients through time in a vanilla RNN and an LSTM — the

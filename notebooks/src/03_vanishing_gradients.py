@@ -118,14 +118,14 @@ for back in (1, 10, 50, 100):
 # Forming the H × H matrix at every step is wasteful. Backpropagation never does: it
 # multiplies the *vector* $\partial L/\partial h_T$ by one Jacobian at a time — notebook
 # 02's `rnn_backward`, whose `dh_total` holds $\partial L / \partial h_t$ for every $t$.
-# `lstm_course.gradients.rnn_gradient_norms` puts the loss on the last step with a unit
+# `lstm_course.gradient_flow.rnn_gradient_norms` puts the loss on the last step with a unit
 # gradient $\partial L/\partial h_T$, runs `rnn_backward`, and returns
 # $\lVert \partial L / \partial h_t \rVert$ for every $t$ (root-mean-square over the batch).
 # A vector cannot be stretched more than the matrix's norm allows, so it stays below the
 # Jacobian's curve:
 
 # %%
-from lstm_course.gradients import rnn_gradient_norms, rnn_jacobian_norms
+from lstm_course.gradient_flow import rnn_gradient_norms, rnn_jacobian_norms
 
 assert np.allclose(by_hand, rnn_jacobian_norms(x_noise[:1], params), rtol=1e-10)
 grad_norms = rnn_gradient_norms(x_noise[:1], params)
@@ -148,9 +148,9 @@ def gradient_bound(W_hh, k):
 
 
 # %%
-from lstm_course.exercises import vanishing
+from lstm_course.exercises import vanishing_gradients
 
-vanishing.check_gradient_bound(gradient_bound)
+vanishing_gradients.check_gradient_bound(gradient_bound)
 
 # %% [markdown]
 # ## 2 · Vanishing, near-critical, exploding: measured
@@ -303,7 +303,7 @@ def clip(grads, max_norm):
 
 
 # %%
-vanishing.check_clip(clip)
+vanishing_gradients.check_clip(clip)
 
 # %% [markdown]
 # Now one step of gradient descent with learning rate 0.1, plain and clipped to norm 1, and
@@ -361,7 +361,7 @@ assert abs(after["clipped"][0] - after["before"][0]) < 0.1 and after["clipped"][
 # same noise, with `lstm_gradient_norms` (a wrapper of notebook 02's `lstm_backward`):
 
 # %%
-from lstm_course.gradients import lstm_gradient_norms
+from lstm_course.gradient_flow import lstm_gradient_norms
 from lstm_course.numpy_lstm import init_lstm_params, lstm_forward
 
 print("forget bias   σ(b_f)   cell path Π f (100 steps)   measured ‖∂L/∂C_t‖ 100 steps back")
@@ -369,7 +369,7 @@ lstm_curves = {}
 for b_f in (0.0, 1.0, 5.0):
     lstm_params = init_lstm_params(1, H, seed=0, forget_bias=b_f)
     _, _, cache = lstm_forward(x_noise, lstm_params, return_cache=True)
-    cell_path = np.prod(cache["f"][:, T - 100 :], axis=1).mean()  # Π f_k, averaged over units
+    cell_path = np.prod(cache.f[:, T - 100 :], axis=1).mean()  # Π f_k, averaged over units
     lstm_curves[b_f] = lstm_gradient_norms(x_noise, lstm_params)[1]  # (h, C): keep C
     print(f"{b_f:11.1f}   {1 / (1 + np.exp(-b_f)):.3f}   {cell_path:25.1e}   "
           f"{lstm_curves[b_f][T - 101]:.1e}")
@@ -414,7 +414,7 @@ def forget_bias_for(steps, keep):
 
 
 # %%
-vanishing.check_forget_bias(forget_bias_for)
+vanishing_gradients.check_forget_bias(forget_bias_for)
 
 # %% [markdown]
 # Section 7 puts this bias into a Keras LSTM and measures what it buys.
@@ -422,11 +422,11 @@ vanishing.check_forget_bias(forget_bias_for)
 # ### Exercise 4 — which weight scale made this curve?
 #
 # The curve below is the gradient norm of a tanh RNN fed small inputs (so tanh's slope stays
-# near 1). Which of the scales `vanishing.MYSTERY_SCALES` = 0.5, 0.8, 1.0, 1.5 made it? Read
+# near 1). Which of the scales `vanishing_gradients.MYSTERY_SCALES` = 0.5, 0.8, 1.0, 1.5 made it? Read
 # the fall over 100 steps off the log axis; the per-step factor is its 100th root.
 
 # %%
-mystery_steps, mystery_norms = vanishing.mystery_curve()
+mystery_steps, mystery_norms = vanishing_gradients.mystery_curve()
 fig, ax = plt.subplots(figsize=(7, 2.8))
 ax.semilogy(mystery_steps, mystery_norms)
 ax.set_xlabel("steps between h_t and the loss")
@@ -440,7 +440,7 @@ mystery_scale = 0.8  # falls by ~10^-10 in 100 steps: 10^(-10/100) ≈ 0.79 per 
 # END SOLUTION
 
 # %%
-vanishing.check_mystery_scale(mystery_scale)
+vanishing_gradients.check_mystery_scale(mystery_scale)
 
 # %% [markdown]
 # ## 5 · Experiment 1: the adding problem
@@ -479,37 +479,16 @@ assert abs(constant_mse - ADDING_BASELINE_MSE) < 3e-3
 # most 1,000 steps — 128,000 sequences, the same order as the 74,000 the 1997 LSTM needed
 # at T = 100 (Table 7). Every 20 steps we measure the MSE on 512 held-out sequences and stop
 # once it is below 0.005. The result is the MSE on 2,000 fresh test sequences. The settings
-# were chosen so that the LSTM learns fast; nobody tuned them for the SimpleRNN.
+# were chosen so that the LSTM learns fast; nobody tuned them for the SimpleRNN. The loop is
+# `lstm_course.training.fit_until_solved`: it compiles the model with Adam and `clipnorm=1.0`,
+# and its callback `StopWhenSolved` scores the model every `every` steps and stops training
+# once the score says solved, or the budget is spent.
 
 # %%
+from lstm_course.training import fit_until_solved  # Adam + clipnorm, stops once solved
+
 RECURRENT = {"SimpleRNN": keras.layers.SimpleRNN, "GRU": keras.layers.GRU,
              "LSTM": keras.layers.LSTM}
-
-
-class StopWhenSolved(keras.callbacks.Callback):
-    """Every `every` steps, score the model on held-out data; stop when solved or out of steps."""
-
-    def __init__(self, score, solved, max_steps, every):
-        super().__init__()
-        self.score, self.solved, self.max_steps, self.every = score, solved, max_steps, every
-        self.steps, self.curve = 0, []  # curve: (step, held-out score)
-
-    def on_train_batch_end(self, batch, logs=None):
-        self.steps += 1
-        if self.steps % self.every == 0:
-            value = self.score(self.model)
-            self.curve.append((self.steps, value))
-            if self.solved(value) or self.steps >= self.max_steps:
-                self.model.stop_training = True
-
-
-def fit_until_solved(model, x, y, *, loss, lr, batch_size, max_steps, score, solved, every):
-    """Adam + clipnorm on (x, y) until `solved(score(model))` or max_steps; -> the callback."""
-    model.compile(keras.optimizers.Adam(lr, clipnorm=1.0), loss=loss)
-    stopper = StopWhenSolved(score, solved, max_steps, every)
-    epochs = -(-max_steps * batch_size // len(x))  # enough passes to reach max_steps
-    model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[stopper])
-    return stopper
 
 
 def mse(model, x, y):
@@ -598,7 +577,7 @@ lstm_trained = params_from_keras(trained_lstm.layers[0])
 _, c_norms = lstm_gradient_norms(x_probe, lstm_trained)
 h_norms_rnn = rnn_gradient_norms(x_probe, rnn_params_from_keras(trained_rnn.layers[0]))
 _, _, trained_cache = lstm_forward(x_probe, lstm_trained, return_cache=True)
-mean_f = trained_cache["f"].mean(axis=(0, 1))  # each unit's average forget gate
+mean_f = trained_cache.f.mean(axis=(0, 1))  # each unit's average forget gate
 
 fig, axes = plt.subplots(1, 2, figsize=(9, 3.2))
 axes[0].semilogy(np.arange(100)[::-1], c_norms, label="trained LSTM, ‖∂L/∂C_t‖")

@@ -15,7 +15,7 @@
 # - overfitting on a small dataset, measured, and five ways to fight it, compared in a table;
 # - saving and loading a model so that it predicts exactly as before.
 #
-# **Prerequisites:** notebook 01 (the LSTM cell in NumPy); the six equations of notebook 00.
+# **Prerequisites:** notebook 01 (the LSTM cell in NumPy, and the six equations it builds on).
 #
 # **Time:** about 60 minutes to study; about a minute to run on a laptop CPU.
 
@@ -483,12 +483,12 @@ for kind in KINDS:
 # Per step an LSTM does four matrix products where a SimpleRNN does one, so we expect it to
 # be slower — but by how much depends on everything else an epoch does. We time one epoch
 # of each layer ($H = 64$) on the same training data, with windows of four weeks so that the
-# recurrence dominates. `lstm_course.models.seconds_per_epoch` skips a warm-up epoch (which
+# recurrence dominates. `lstm_course.training.seconds_per_epoch` skips a warm-up epoch (which
 # traces the model) and reports the median of three.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-from lstm_course.models import seconds_per_epoch
+from lstm_course.training import seconds_per_epoch
 
 X_month, y_month = make_windows(train, 28)  # (examples, 28, 4): the same training days
 seconds = {}

@@ -12,7 +12,7 @@
 # - walk-forward evaluation, direction accuracy against "always up", and a Diebold–Mariano
 #   test of whether an LSTM really beats the random walk.
 #
-# **Prerequisites:** 04 (LSTMs in Keras); 00 for how the exercises work.
+# **Prerequisites:** notebook 04 (LSTMs in Keras).
 #
 # **Time:** about 60 minutes to study; about a minute to run on a laptop CPU.
 
@@ -205,9 +205,9 @@ def scale_without_leak(series, train_end):
 
 
 # %%
-from lstm_course.exercises import stocks
+from lstm_course.exercises import stock_prices
 
-stocks.check_scale_without_leak(scale_without_leak)
+stock_prices.check_scale_without_leak(scale_without_leak)
 
 # %% [markdown]
 # ## 3 · Baselines: what "no skill" scores
@@ -233,12 +233,12 @@ def random_walk_forecast(prices, drift=0.0):
 
 
 # %%
-stocks.check_random_walk(random_walk_forecast)
+stock_prices.check_random_walk(random_walk_forecast)
 
 # %% [markdown]
 # The package has the same baselines, working on windows: `persistence` (the random walk),
-# `drift` (extends the line from the window's first to its last close) and `moving_average`
-# (the mean of the last 5 closes). Their errors on the test years, in index points:
+# `linear_trend` (extends the line from the window's first to its last close) and
+# `moving_average` (the mean of the last 5 closes). Their errors on the test years, in index points:
 
 # %%
 from lstm_course import baselines
@@ -247,14 +247,14 @@ from lstm_course.metrics import direction_accuracy, mae, rmse
 y_test = y_price[n_train:, 0]
 level_baselines = {
     "random walk": baselines.persistence(X_price)[n_train:, 0],
-    "drift (20-day line)": baselines.drift(X_price)[n_train:, 0],
+    "linear trend (20 days)": baselines.linear_trend(X_price)[n_train:, 0],
     "moving average (5)": baselines.moving_average(X_price, k=5)[n_train:, 0],
 }
 print(f"{'forecast of the close':22s} {'MAE':>7s} {'RMSE':>7s}   (index points, 2016–2018)")
 for name, forecast in level_baselines.items():
     print(f"{name:22s} {mae(y_test, forecast):7.2f} {rmse(y_test, forecast):7.2f}")
 rw_mae = mae(y_test, level_baselines["random walk"])
-assert rw_mae < mae(y_test, level_baselines["drift (20-day line)"])
+assert rw_mae < mae(y_test, level_baselines["linear trend (20 days)"])
 assert rw_mae < mae(y_test, level_baselines["moving average (5)"])
 
 # %% [markdown]
@@ -472,7 +472,7 @@ def my_direction_accuracy(actual, predicted):
 
 
 # %%
-stocks.check_direction_accuracy(my_direction_accuracy)
+stock_prices.check_direction_accuracy(my_direction_accuracy)
 
 # %% [markdown]
 # The baselines for returns: the **random walk** forecasts a return of 0 (and so makes no
