@@ -342,37 +342,6 @@ def test_tiny_gradient_next_to_a_large_loss_passes_with_the_floor():
     assert relative_error(analytic, numeric, floor=round_off_floor(5e7)) < LIMIT
 
 
-def test_bench_runs_on_a_tiny_shape():
-    from lstm_course.bench import compare
-
-    timing = compare(2, 3, 2, 4, repeats=1)
-    assert timing.numpy_s > 0 and timing.keras_s > 0 and "numpy/keras" in str(timing)
-
-
-def test_bench_refuses_sizes_before_tensorflow_sees_them():
-    """keras_step(1, 2, 0, 2)() used to abort Python inside oneDNN (exit 134)."""
-    from lstm_course.bench import keras_step, median_time, numpy_step
-
-    with pytest.raises(ValueError, match="features must be an int >= 1, got 0"):
-        keras_step(1, 2, 0, 2)
-    with pytest.raises(ValueError, match="units must be an int in"):
-        numpy_step(1, 2, 3, 10**6)
-    with pytest.raises(ValueError, match="repeats must be an int >= 1, got 0"):
-        median_time(lambda: None, 0)
-
-
-def test_bench_command_line_refuses_zero_repeats(capsys):
-    from lstm_course.bench import main
-
-    with pytest.raises(SystemExit) as exit_info:
-        main(["--repeats", "0"])
-    assert exit_info.value.code == 2
-    assert "--repeats must be an int >= 1, got 0" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["--shape", "1", "2", "0", "2"])
-    assert "features must be an int >= 1, got 0" in capsys.readouterr().err
-
-
 def test_backward_refuses_a_cache_from_other_arguments():
     """A cache from other weights, inputs or states used to give silently wrong gradients."""
     rng = np.random.default_rng(4)
