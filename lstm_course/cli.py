@@ -1,7 +1,14 @@
 """Learner and instructor command line: ``python -m lstm_course COMMAND`` (or ``lstm-course``).
 
-    python -m lstm_course student --out build/student   # notebooks without solutions
+    python -m lstm_course student OUT_DIR                # notebooks without solutions
+    python -m lstm_course student OUT_DIR --format nbgrader   # an nbgrader course folder
+    python -m lstm_course student OUT_DIR --format otter      # Otter Assign master notebooks
     python -m lstm_course verify-data                    # every snapshot against its sha256
+
+``student`` options: ``--badge-base URL`` (where the student copies are published: each
+Colab badge opens ``URL/NN_topic.ipynb``; without it the badges are removed, since they
+would open the notebooks with their solutions), ``--force`` (write into a non-empty
+folder), ``--notebooks DIR`` (another notebooks folder). ``--out DIR`` still works.
 
 Maintainer commands (building notebooks, set-repo, the course map, new notebooks) live in
 the repository's ``tools`` package: ``python -m tools --help``.
@@ -21,13 +28,32 @@ from lstm_course._checks import describe
 USAGE_ERROR, CHECK_FAILED = 2, 1
 
 
+_NEXT_STEPS = {
+    "plain": "hand these to learners, or publish them where --badge-base points",
+    "nbgrader": "cd {out} && nbgrader generate_assignment {stem}   (one assignment per notebook)",
+    "otter": "cd {out} && otter assign {stem}.ipynb dist/{stem}   (one assignment per notebook)",
+}
+
+
 def _student(args: argparse.Namespace) -> int:
     from lstm_course.student import write_student_notebooks
 
-    written = write_student_notebooks(args.out, notebooks_dir=args.notebooks, force=args.force)
+    if args.out_dir is not None and args.out is not None and args.out_dir != args.out:
+        raise ValueError(
+            f"give the output folder once: OUT_DIR {args.out_dir!r} or --out {args.out!r}"
+        )
+    out = next((o for o in (args.out_dir, args.out) if o is not None), "build/student")
+    written = write_student_notebooks(
+        out,
+        notebooks_dir=args.notebooks,
+        force=args.force,
+        format=args.format,
+        badge_base=args.badge_base,
+    )
     for path in written:
         print(f"wrote {path}")
-    print(f"{len(written)} student notebooks in {args.out}")
+    print(f"{len(written)} notebooks ({args.format}) in {out}")
+    print("next: " + _NEXT_STEPS[args.format].format(out=out, stem=written[0].stem))
     return 0
 
 
@@ -52,9 +78,27 @@ def _parser() -> argparse.ArgumentParser:
         "(maintainers: python -m tools)",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    p = sub.add_parser("student", help="write the notebooks with their solutions removed")
+    p = sub.add_parser(
+        "student", help="write the notebooks without solutions, for learners, nbgrader or Otter"
+    )
     p.add_argument(
-        "--out", default="build/student", help="output folder, new or empty (default: %(default)s)"
+        "out_dir", nargs="?", metavar="OUT_DIR", help="output folder, new or empty "
+        "(default: build/student)"
+    )  # fmt: skip
+    p.add_argument("--out", default=None, metavar="OUT_DIR", help="the same as OUT_DIR")
+    p.add_argument(
+        "--format",
+        choices=("plain", "nbgrader", "otter"),
+        default="plain",
+        help="plain: learners' copies; nbgrader: a course folder (source/ + nbgrader_config.py); "
+        "otter: Otter Assign master notebooks (default: %(default)s)",
+    )
+    p.add_argument(
+        "--badge-base",
+        default=None,
+        metavar="URL",
+        help="where the student copies are published; each Colab badge opens URL/NN_topic.ipynb "
+        "(default: remove the badges, which would open the solutions)",
     )
     p.add_argument(
         "--notebooks", default=None, help="folder of NN_*.ipynb (default: the checkout's)"

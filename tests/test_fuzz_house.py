@@ -1,10 +1,11 @@
-"""Fuzzing the house: the course map, setup(), the student build, and both command lines.
+"""Fuzzing the house: the course map, setup(), the exercise registry, the student builds,
+and both command lines.
 
 Every public function of ``lstm_course.course``, ``lstm_course.student``,
-``lstm_course.cli`` and ``lstm_course.setup`` (with its report), and the entry points of
-the maintainer ``tools``, registered with a valid call (see tests/fuzzing.py). Command
-lines get their own test: a bad argv must end in exit code 2 and a message, never a
-traceback.
+``lstm_course.exercises.registry``, ``lstm_course.cli`` and ``lstm_course.setup`` (with its
+report), and the entry points of the maintainer ``tools``, registered with a valid call (see
+tests/fuzzing.py). Command lines get their own test: a bad argv must end in exit code 2 and
+a message, never a traceback.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from fuzzing import FuzzTarget, assert_fuzz_clean
 import lstm_course
 from lstm_course import cli, course, student
 from lstm_course._setup import SetupReport
+from lstm_course.exercises import registry
 from tools import __main__ as tools_cli
+from tools import instructors
 from tools import new_notebook as nn
 from tools import notebooks as nt
 
@@ -41,7 +44,14 @@ def _fresh_checkout() -> Path:
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, root)
     shutil.copy(REPO / "lstm_course" / "course.py", root / "lstm_course")
-    shutil.copytree(nt.SOURCES, root / "notebooks" / "src")
+    available = {
+        item.file.removesuffix(".ipynb") + ".py" for item in course.LESSONS if item.available
+    }
+    shutil.copytree(  # a planned lesson's source may be in the works in the real tree
+        nt.SOURCES,
+        root / "notebooks" / "src",
+        ignore=lambda folder, names: [n for n in names if n.endswith(".py") and n not in available],
+    )
     return root
 
 
@@ -53,8 +63,23 @@ def _probe_parser() -> argparse.ArgumentParser:
 
 
 WELCOME = nbformat.read(nt.NOTEBOOKS / "00_welcome.ipynb", as_version=4)
-PLANNED = course.lesson(6)
 REPOSITORY = [("not a repository", "../.."), ("a space", "a b/c"), ("no name", "owner/")]
+PLANNED, NEXT_PLANNED = [item for item in course.LESSONS if not item.available][:2]
+BADGE_BASE = "https://colab.research.google.com/github/teacher/student-copies/blob/main"
+BAD_BADGE_BASE = [("not a URL", "student copies"), ("no scheme", "example.org/x")]
+A_SOLUTION = (
+    'def f(x):\n    """Twice x."""\n    # BEGIN SOLUTION\n    return 2 * x\n    # END SOLUTION'
+)
+FIRST_EXERCISE = next(iter(registry.load_all().values()))
+
+
+def _fresh_guide() -> Path:
+    """pyproject.toml and INSTRUCTORS.md: what `python -m tools instructors` rewrites."""
+    root = _fresh_dir()
+    for name in ("pyproject.toml", "INSTRUCTORS.md"):
+        shutil.copy(REPO / name, root)
+    return root
+
 
 TARGETS = [
     # ----------------------------------------------------------------- lstm_course.course
@@ -110,24 +135,101 @@ TARGETS = [
     ),
     FuzzTarget(SetupReport, {"seed": 1, "deterministic_ops": True, "tensorflow_configured": True}),
     # ----------------------------------------------------------------- lstm_course.student
-    FuzzTarget(student.strip_solutions, {"nb": WELCOME}, bad={"nb": [("no cells", {"cells": 3})]}),
+    FuzzTarget(
+        student.strip_solutions,
+        {"nb": WELCOME, "badge_base": BADGE_BASE},
+        accept={"badge_base": {"None"}},  # None: remove the badges
+        bad={"nb": [("no cells", {"cells": 3})], "badge_base": BAD_BADGE_BASE},
+    ),
+    FuzzTarget(
+        student.nbgrader_source,
+        {"nb": WELCOME, "badge_base": BADGE_BASE},
+        accept={"badge_base": {"None"}},
+        bad={"nb": [("no cells", {"cells": 3})], "badge_base": BAD_BADGE_BASE},
+    ),
+    FuzzTarget(
+        student.otter_master,
+        {"nb": WELCOME, "name": "00_welcome", "badge_base": BADGE_BASE},
+        accept={"badge_base": {"None"}},
+        bad={"name": [("a path", "../x"), ("a space", "a b")], "badge_base": BAD_BADGE_BASE},
+        deterministic=False,  # Otter's raw cells get fresh random ids
+    ),
+    FuzzTarget(
+        student.solution_blocks,
+        {"source": A_SOLUTION, "index": 0},
+        bad={"source": [("unbalanced", "# BEGIN SOLUTION\nx = 1")]},
+        aliases={"source": ("cell",)},  # the message names the notebook cell ("nb: cell 0 ...")
+    ),
     FuzzTarget(
         student.write_student_notebooks,
-        {"out_dir": Path("out"), "notebooks_dir": nt.NOTEBOOKS, "force": False},
+        {
+            "out_dir": Path("out"),
+            "notebooks_dir": nt.NOTEBOOKS,
+            "force": False,
+            "format": "plain",
+            "badge_base": BADGE_BASE,
+        },
         setup=lambda: {
             "out_dir": _fresh_dir() / "out",
             "notebooks_dir": nt.NOTEBOOKS,
             "force": False,
+            "format": "plain",
+            "badge_base": BADGE_BASE,
         },
         accept={
             "out_dir": {"a string"},
             "notebooks_dir": {"None", "a string"},
+            "badge_base": {"None"},
         },  # str paths are paths
         bad={
             "out_dir": [("empty", ""), ("the notebooks folder", nt.NOTEBOOKS)],
             "notebooks_dir": [("a folder without notebooks", Path(_SCRATCH.name) / "none")],
+            "format": [("unknown", "pdf"), ("capitalised", "Plain")],
+            "badge_base": BAD_BADGE_BASE,
         },
         deterministic=False,  # a new folder each call
+    ),
+    # ----------------------------------------------------------------- exercises.registry
+    FuzzTarget(
+        registry.exercise,
+        {"exercise_id": "97.9", "title": "t", "points": 1, "difficulty": 1, "assesses": "x"},
+        bad={
+            "exercise_id": [("one digit", "2.3"), ("no dot", "023")],
+            "points": [("zero", 0), ("21", 21)],
+            "difficulty": [("four", 4)],
+            "title": [("two lines", "a\nb")],
+        },
+        deterministic=False,  # a new decorator each call
+    ),
+    FuzzTarget(registry.heading, {"item": FIRST_EXERCISE}),
+    FuzzTarget(
+        registry.solved,
+        {"exercise_id": FIRST_EXERCISE.id, "reference": 1.0},
+        bad={"exercise_id": [("undeclared", "97.8"), ("not an id", "x")]},
+        skip=("reference",),  # any value is a reference
+    ),
+    FuzzTarget(registry.fresh_seed, {}, deterministic=False),
+    FuzzTarget(registry.load_all, {}),
+    FuzzTarget(registry.find_exercises, {"nb": WELCOME}, bad={"nb": [("no cells", {"cells": 3})]}),
+    FuzzTarget(
+        registry.annotate,
+        {"nb": WELCOME, "stem": "00_welcome"},
+        setup=lambda: {"nb": nbformat.from_dict(WELCOME), "stem": "00_welcome"},
+        bad={"nb": [("no cells", {"cells": 3})]},
+    ),
+    FuzzTarget(
+        registry.nbgrader_metadata,
+        {"role": "check", "item": FIRST_EXERCISE, "grade_id": "ex00_1_check"},
+        bad={
+            "role": [("unknown", "solution")],
+            "item": [("None for a check", None)],
+            "grade_id": [("a space", "ex 1")],
+        },
+    ),
+    FuzzTarget(
+        registry.cell_source,
+        {"cell": {"cell_type": "code", "source": ["x = 1\n", "y = 2"]}},
+        bad={"cell": [("no source", {"cell_type": "code"})]},
     ),
     # ----------------------------------------------------------------- lstm_course.cli
     FuzzTarget(
@@ -166,28 +268,54 @@ TARGETS = [
         deterministic=False,  # a new checkout each call
     ),
     FuzzTarget(
+        instructors.update,
+        {"root": REPO, "check": True},
+        setup=lambda: {"root": _fresh_guide(), "check": True},
+        bad={"root": [("not a checkout", Path(_SCRATCH.name))]},
+        deterministic=False,  # a new copy each call
+    ),
+    FuzzTarget(
+        instructors.render,
+        {
+            "text": "<!-- BEGIN GENERATED: overview -->\n<!-- END GENERATED: overview -->\n",
+            "blocks": {"overview": "O\n"},
+            "headings": {"exercises 01": "### 01"},
+        },
+        accept={"headings": {"None"}},
+        bad={"text": [("no overview", "# Guide\n")], "blocks": [("not str", {"overview": 3})]},
+    ),
+    FuzzTarget(
         nn.new_notebook,
         {
-            "number": 6,
-            "slug": "weather",
-            "title": "Weather",
+            "number": PLANNED.number,
+            "slug": PLANNED.slug,
+            "title": PLANNED.title,
             "prerequisites": [4],
             "study_minutes": 45,
             "root": REPO,
         },
         setup=lambda: {
-            "number": 6,
-            "slug": "weather",
-            "title": "Weather",
+            "number": PLANNED.number,
+            "slug": PLANNED.slug,
+            "title": PLANNED.title,
             "prerequisites": [4],
             "study_minutes": 45,
             "root": _fresh_checkout(),
         },  # fmt: skip
         accept={"title": {"None"}, "prerequisites": {"None"}, "study_minutes": {"None"}},  # planned
-        bad={"number": [("an available lesson", 5)], "slug": [("used by 07", "music")]},
+        bad={
+            "number": [("an available lesson", 5)],
+            "slug": [("another lesson's", NEXT_PLANNED.slug)],
+        },
         deterministic=False,  # a new checkout each call
     ),
 ]
+
+EXEMPT = {
+    "exercises.registry.Exercise": "a frozen record that @exercise builds from checked values",
+    "exercises.registry.ExerciseCells": "a frozen record of cell indexes that find_exercises builds",
+    "student.SolutionBlock": "a frozen record of one solution block that solution_blocks builds",
+}
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=str)

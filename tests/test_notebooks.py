@@ -11,7 +11,8 @@ import nbformat
 import pytest
 
 from lstm_course.course import LESSONS
-from lstm_course.student import BEGIN, END, STUDENT_STUB, strip_solutions, write_student_notebooks
+from lstm_course.exercises import registry
+from lstm_course.student import BEGIN, write_student_notebooks
 from tools import notebooks as nt
 
 NOTEBOOKS = sorted(nt.NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
@@ -50,13 +51,18 @@ class TestSource:
         problems = nt.path_problems(jupytext.read(source))
         assert not problems, "\n".join(problems)
 
-    def test_exercises_are_well_formed_and_checked(self, source):
-        problems = nt.exercise_problems(jupytext.read(source))
+    def test_exercises_follow_format_v2(self, source):
+        problems = nt.exercise_problems(jupytext.read(source), nt.lesson_for(source).number)
         assert not problems, "\n".join(problems)
 
-    def test_review_questions_when_present_are_5_to_10_and_last(self, source):
-        problems = nt.review_question_problems(jupytext.read(source))
+    def test_review_questions_are_5_to_10_and_last(self, source):
+        problems = nt.review_question_problems(jupytext.read(source), required=nt.REQUIRE_V2)
         assert not problems, "\n".join(problems)
+
+
+def test_each_exercise_is_asked_once_in_the_course():
+    problems = nt.course_exercise_problems({p.stem: jupytext.read(p) for p in SOURCES})
+    assert not problems, "\n".join(problems)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
@@ -69,6 +75,14 @@ class TestStoredNotebook:
         assert [(c.cell_type, c.source) for c in stored.cells] == [
             (c.cell_type, c.source) for c in source.cells
         ], f"notebooks/src/{path.stem}.py changed: run `make notebooks NB={path.stem[:2]}`"
+
+    @pytest.mark.skipif(not nt.REQUIRE_V2, reason="notebooks are being converted to format v2")
+    def test_stored_notebook_carries_the_exercise_metadata_the_build_writes(self, path):
+        built = nt.read_source(nt.SOURCES / f"{path.stem}.py")
+        keys = ("nbgrader", registry.METADATA_KEY)
+        assert [(c.id, [c.metadata.get(k) for k in keys]) for c in load(path).cells] == [
+            (c.id, [c.metadata.get(k) for k in keys]) for c in built.cells
+        ], f"exercise metadata is stale: run `make notebooks NB={path.stem[:2]}`"
 
     def test_executed_in_order_without_errors(self, path):
         cells = code_cells(load(path))
@@ -104,36 +118,17 @@ def test_welcome_shows_the_current_course_map_and_datasets():
 
 
 # ----------------------------------------------------------------------------- student copies
+# What a student copy contains is tested in tests/test_student.py (and with the real graders in
+# tests/test_graders.py); here, that the build covers the course and refuses what it should.
 
 
-def test_student_copies_have_no_solutions(tmp_path):
+def test_student_copies_cover_the_course_without_solutions_or_outputs(tmp_path):
     written = write_student_notebooks(tmp_path / "student")
     assert [p.name for p in written] == [p.name for p in NOTEBOOKS]
     for path in written:
         for cell in code_cells(load(path)):
             assert not cell.outputs and cell.execution_count is None
-            if BEGIN in cell.source:
-                body = cell.source.split(BEGIN)[1].split(END)[0]
-                assert body.strip() == STUDENT_STUB
-
-
-def test_strip_solutions_keeps_indentation_and_leaves_the_original_alone():
-    source = "def f(x):\n    # BEGIN SOLUTION\n    return x\n    # END SOLUTION"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
-    stripped = strip_solutions(nb)
-    assert stripped.cells[0].source.splitlines()[2] == "    " + STUDENT_STUB
-    assert nb.cells[0].source == source
-
-
-@pytest.mark.parametrize(
-    "source",
-    ["# BEGIN SOLUTION\nx = 1", "x = 1\n# END SOLUTION", "# BEGIN SOLUTION\n# BEGIN SOLUTION"],
-    ids=["begin only", "end only", "begin twice"],
-)
-def test_strip_solutions_rejects_unbalanced_markers(source):
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source)])
-    with pytest.raises(ValueError, match=r"nb: cell 0 .*SOLUTION"):
-        strip_solutions(nb)
+            assert BEGIN not in cell.source and "NBVAL_" not in cell.source
 
 
 def test_student_build_refuses_a_non_empty_folder_unless_forced(tmp_path):

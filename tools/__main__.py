@@ -4,9 +4,11 @@
     python -m tools set-repo OWNER/NAME             # repoint badges, install cells, README
     python -m tools course-map                      # the README's table, from course.py
     python -m tools new-notebook NN SLUG [--title T --idea I ...]   # start the next notebook
+    python -m tools instructors [--check]           # INSTRUCTORS.md's exercise tables
 
 Dataset snapshots are rebuilt by ``python -m tools.data_build``. Exit codes: 0 done,
-1 a notebook failed or ran over its budget, 2 a bad command line or a refused input.
+1 a notebook failed or ran over its budget (or INSTRUCTORS.md is stale, with --check),
+2 a bad command line or a refused input.
 """
 
 from __future__ import annotations
@@ -79,6 +81,21 @@ def _new_notebook(args: argparse.Namespace) -> int:
     return 0
 
 
+def _instructors(args: argparse.Namespace) -> int:
+    from tools.instructors import GUIDE, update
+
+    current = update(check=args.check)
+    if args.check:
+        print(
+            f"{GUIDE} is up to date"
+            if current
+            else f"{GUIDE} is stale: run `python -m tools instructors`"
+        )
+        return 0 if current else 1
+    print(f"{GUIDE} was up to date" if current else f"updated the exercise tables in {GUIDE}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m tools", description="LSTM course maintainer tools"
@@ -106,6 +123,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--study-minutes", type=int, help="study time in minutes")
     p.add_argument("--run-budget-s", type=int, help="CPU budget for a full run, in seconds")
     p.set_defaults(func=_new_notebook)
+    p = sub.add_parser(
+        "instructors", help="regenerate INSTRUCTORS.md's exercise tables from the registry"
+    )
+    p.add_argument("--check", action="store_true", help="only say whether they are stale (exit 1)")
+    p.set_defaults(func=_instructors)
     return parser
 
 

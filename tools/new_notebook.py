@@ -6,8 +6,9 @@
 
 It writes ``notebooks/src/NN_slug.py`` with the house structure (DESIGN.md): header with
 Colab badge, learning goals, prerequisites and time taken from course.py; the setup cell;
-numbered sections ending in an asserted headline; three exercise scaffolds (prompt,
-``# BEGIN SOLUTION`` cell, check cell calling ``lstm_course.exercises.<slug>``); and review
+numbered sections ending in an asserted headline; three exercise scaffolds in format v2
+(heading with id, stars and points; a function answer, a value answer with its ``# STUB:``
+skeleton, and a ★★★ one; check cells calling ``lstm_course.exercises.<slug>``); and review
 questions. Then it edits one line of ``LESSONS`` in ``lstm_course/course.py``: the planned
 lesson's line is filled in and flipped to ``available=True``, or a new line is inserted in
 number order. Nothing is written unless both files can be.
@@ -134,23 +135,66 @@ lstm_course.setup()
 """)
 
 
-def _exercise(number: int, slug: str, what: str) -> list[str]:
-    imports = f"from lstm_course.exercises import {slug}\n\n" if number == 1 else ""
+# The three scaffolds of exercise format v2 (CONTRIBUTING.md "Add an exercise"): a function
+# exercise, a value exercise with its skeleton, and the substantial (★★★) one.
+_ANSWERS = {
+    1: (
+        "todo_function",
+        "function",
+        '''
+def todo_function(x):
+    """TODO: what it computes. x: (batch, features) -> (batch,)."""
+    # BEGIN SOLUTION
+    raise NotImplementedError("TODO: the reference answer; students see a stub here")
+    # END SOLUTION
+''',
+    ),
+    2: (
+        "todo_value",
+        "value",
+        """
+# BEGIN SOLUTION
+# STUB: todo_value = {"first": ..., "second": ...}
+todo_value = {"first": None, "second": None}  # TODO: the reference answer
+# END SOLUTION
+""",
+    ),
+    3: (
+        "todo_substantial",
+        "function",
+        '''
+def todo_substantial(x):
+    """TODO: the substantial one (tens of lines). x: (batch, time, features) -> ..."""
+    # BEGIN SOLUTION
+    raise NotImplementedError("TODO: the reference answer; students see a stub here")
+    # END SOLUTION
+''',
+    ),
+}
+_STARS = {1: ("★", "1 point"), 2: ("★", "1 point"), 3: ("★★★", "3 points")}
+
+
+def _exercise(lesson: Lesson, position: int) -> list[str]:
+    """Prompt, answer and check cells of one exercise scaffold."""
+    name, kind, answer = _ANSWERS[position]
+    stars, points = _STARS[position]
+    slug = lesson.slug
+    imports = f"from lstm_course.exercises import {slug}\n\n" if position == 1 else ""
+    what = (
+        f"the function `{name}`: its inputs and output with their shapes"
+        if kind == "function"
+        else f"the exact variable name (`{name}`) and type (a dict), and what each entry holds"
+    )
     return [
         _markdown(f"""
-### Exercise {number} — TODO: a title
+### Exercise {lesson.number:02d}.{position} — TODO: a title · {stars} · {points}
 
-TODO: the prompt{what}: what to write, its inputs and outputs with their shapes, one hint.
-The check cell below must give a helpful message on a wrong answer.
+TODO: the prompt: {what}.
+Declare its check in lstm_course/exercises/{slug}.py with
+@exercise("{lesson.number:02d}.{position}", ...); this heading must then equal registry.heading(...).
 """),
-        _code(f"""
-# BEGIN SOLUTION
-answer_{number} = None  # TODO: the reference answer; students see a stub here
-# END SOLUTION
-"""),
-        _code(
-            f"{imports}{slug}.check_exercise_{number}(answer_{number})  # TODO: name it after what it checks"
-        ),
+        _code(answer),
+        _code(f"{imports}{slug}.check_{name}({name})"),
     ]
 
 
@@ -194,9 +238,14 @@ def notebook_source(lesson: Lesson, owner_repo: str, known: dict[int, Lesson]) -
     cells = [header, _setup_cell(owner_repo)]
     for title, prose, code in sections:
         cells += [_markdown(f"## {title}\n\nTODO: {prose}"), _code(code)]
-    cells.append(_markdown("## Exercises\n\nTODO: at least three, one of them substantial."))
-    for number, what in ((1, ""), (2, ""), (3, " (the substantial one)")):
-        cells += _exercise(number, lesson.slug, what)
+    cells.append(
+        _markdown(
+            "## Exercises\n\nTODO: at least three, one of them substantial (★★★). A later cell\n"
+            'that needs an answer takes it through `solved("NN.k", <the package\'s reference>)`.'
+        )
+    )
+    for position in (1, 2, 3):
+        cells += _exercise(lesson, position)
     questions = "\n".join(
         f"{n}. TODO: a question whose answer is in this notebook." for n in range(1, 6)
     )

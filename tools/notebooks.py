@@ -19,7 +19,14 @@ from pathlib import Path
 
 from lstm_course._checks import describe
 from lstm_course.course import LESSONS, Lesson, colab_url, parse_repository
+from lstm_course.exercises import registry
 from lstm_course.student import BEGIN, NOTEBOOK_GLOB
+
+# Exercise format v2 everywhere (issue 12): at least three exercises per notebook, one of
+# them ★★★, no solution outside a declared exercise, review questions required. Off while
+# the notebooks are being converted; the lead turns it on once every notebook follows it.
+REQUIRE_V2 = True
+MIN_EXERCISES = 3
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -81,7 +88,12 @@ def source_files(names: list[str] | None = None, root: Path = REPO_ROOT) -> list
 
 
 def read_source(path: Path):
-    """A jupytext source as a clean nbformat notebook (no jupytext metadata, no outputs)."""
+    """A jupytext source as a clean nbformat notebook, ready to execute and store.
+
+    No jupytext metadata and no outputs; each exercise's prompt, answer and check cells
+    carry nbgrader's metadata and their role (``registry.annotate``), and cell ids are
+    stable across rebuilds.
+    """
     import jupytext
     import nbformat
 
@@ -96,7 +108,7 @@ def read_source(path: Path):
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
     nbformat.validator.normalize(nb)
-    return nb
+    return registry.annotate(nb, Path(path).stem)
 
 
 @dataclass
@@ -242,22 +254,119 @@ def path_problems(nb) -> list[str]:
     return problems
 
 
-def exercise_problems(nb) -> list[str]:
-    """Balanced solution markers, each exercise followed by a check cell (``.check_...``)."""
-    from lstm_course.student import strip_solutions
+def _only_the_check_call(source: str) -> bool:
+    """The check cell holds one call and perhaps imports, nothing else (graders run it)."""
+    import ast
 
+    try:
+        body = ast.parse(source).body
+    except SyntaxError:
+        return False
+    imports = [n for n in body if isinstance(n, (ast.Import, ast.ImportFrom))]
+    calls = [n for n in body if isinstance(n, ast.Expr) and isinstance(n.value, ast.Call)]
+    return len(calls) == 1 and len(imports) + 1 == len(body)
+
+
+def _value_blocks_without_stub(source: str) -> bool:
+    """A solution block outside any function (a value) with no ``# STUB:`` skeleton."""
+    from lstm_course.student import solution_blocks
+
+    try:
+        blocks = solution_blocks(source)
+    except ValueError:  # unbalanced markers are reported on their own
+        return False
+    return any(not block.in_function and not block.stub for block in blocks)
+
+
+def _legacy_problems(nb) -> list[str]:
+    """Solution cells that no format-v2 exercise claims, and checks they feed."""
+    claimed = {place.answer for place in registry.find_exercises(nb)}
     problems = []
-    cells = nb.cells
-    for index, cell in enumerate(cells):
-        if cell.cell_type != "code" or BEGIN not in cell.source:
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or BEGIN not in cell.source or index in claimed:
             continue
-        following = next((c for c in cells[index + 1 :] if c.cell_type == "code"), None)
+        following = next((c for c in nb.cells[index + 1 :] if c.cell_type == "code"), None)
         if following is None or ".check_" not in following.source:
             problems.append(f"exercise in cell {index} is not followed by its check cell")
+        elif REQUIRE_V2:
+            problems.append(
+                f"cell {index}'s solution belongs to no declared exercise: its check cell must "
+                "call a check declared with @registry.exercise (CONTRIBUTING.md)"
+            )
+    return problems
+
+
+def exercise_problems(nb, number: int | None = None) -> list[str]:
+    """Exercise format v2 (CONTRIBUTING.md "Add an exercise"), for one notebook.
+
+    Markers pair up; every solution cell is followed by its check; each declared exercise
+    has its answer cell just before its check cell, a prompt whose first line is
+    ``registry.heading``, a check cell holding only its call, and an id "NN.k" numbered in
+    order within notebook ``number``. With :data:`REQUIRE_V2`: at least three exercises,
+    one of them ★★★, and no solution outside a declared exercise.
+    """
+    from lstm_course.student import strip_solutions
+
+    problems = _legacy_problems(nb)
+    places = registry.find_exercises(nb)
+    for place in places:
+        item, label = place.item, f"exercise {place.item.id}"
+        if place.answer is None:
+            problems.append(f"{label}: the code cell before its check has no '{BEGIN}'")
+        first_line = (
+            nb.cells[place.prompt].source.split("\n", 1)[0] if place.prompt is not None else ""
+        )
+        if first_line.strip() != registry.heading(item):
+            problems.append(
+                f"{label}: its prompt must start with the line {registry.heading(item)!r}, "
+                f"got {first_line!r}"
+            )
+        if place.answer is not None and _value_blocks_without_stub(nb.cells[place.answer].source):
+            problems.append(
+                f"{label}: a value answer must open with '# STUB:' lines, the skeleton "
+                "students start from (e.g. '# STUB: layer_shapes = {\"last\": ...}')"
+            )
+        if not _only_the_check_call(nb.cells[place.check].source):
+            problems.append(f"{label}: its check cell must hold only the check call (and imports)")
+    ids = [place.item.id for place in places]
+    if number is not None:
+        expected = [f"{number:02d}.{k}" for k in range(1, len(ids) + 1)]
+        if ids != expected:
+            problems.append(f"exercise ids must run {expected} in order, found {ids}")
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        problems.append(f"exercises {repeated} are checked in more than one cell")
+    if REQUIRE_V2:
+        if len(places) < MIN_EXERCISES:
+            problems.append(f"expected at least {MIN_EXERCISES} exercises, found {len(places)}")
+        if not any(place.item.difficulty == 3 for place in places):
+            problems.append("expected at least one substantial (★★★) exercise")
     try:
         strip_solutions(nb)
     except ValueError as err:
         problems.append(str(err).splitlines()[0])
+    return problems
+
+
+def course_exercise_problems(notebooks: dict[str, object]) -> list[str]:
+    """Across the course: each declared exercise is asked in exactly one notebook, once.
+
+    Args:
+        notebooks: ``{file stem: notebook}`` for every notebook of the course.
+    """
+    seen: dict[str, list[str]] = {}
+    for stem, nb in notebooks.items():
+        for place in registry.find_exercises(nb):
+            seen.setdefault(place.item.id, []).append(stem)
+    problems = [
+        f"exercise {eid} is asked in {stems}: ask each exercise once in the course"
+        for eid, stems in sorted(seen.items())
+        if len(stems) > 1
+    ]
+    available = {stem[:2] for stem in notebooks}
+    for eid, item in registry.load_all().items():
+        if eid not in seen and eid[:2] in available:
+            problems.append(f"exercise {eid} ({item.check}) is declared but in no notebook")
     return problems
 
 
@@ -280,6 +389,6 @@ def structure_problems(nb, lesson: Lesson, owner_repo: str) -> list[str]:
         *header_problems(nb, lesson, owner_repo),
         *setup_cell_problems(nb, owner_repo),
         *path_problems(nb),
-        *exercise_problems(nb),
-        *review_question_problems(nb),
+        *exercise_problems(nb, lesson.number),
+        *review_question_problems(nb, required=REQUIRE_V2),
     ]

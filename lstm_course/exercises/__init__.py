@@ -1,13 +1,16 @@
-"""Self-checks for the notebooks' exercises.
+"""Self-checks for the notebooks' exercises (exercise format v2).
 
-Each exercise cell holds the learner's answer between ``# BEGIN SOLUTION`` and
-``# END SOLUTION``; the next cell calls a check from this package. A check computes the
-reference answer itself (with the package's own functions), compares, and then either
-prints a short confirmation or raises :class:`WrongAnswer` with a specific, friendly hint
-(it subclasses AssertionError, so autograders and CI see a failure).
+Each exercise has a prompt headed ``### Exercise NN.k — title · ★★ · 3 points``, an answer
+cell whose answer sits between ``# BEGIN SOLUTION`` and ``# END SOLUTION``, and a check cell
+that calls a check from this package. Every check is declared once, with its id, points and
+difficulty, by ``registry.exercise`` (see :mod:`lstm_course.exercises.registry`; the whole
+format is in CONTRIBUTING.md, "Add an exercise"). A check draws fresh random inputs on every
+call, computes the reference answer itself (with the package's own functions), compares,
+and then either prints a short confirmation or raises :class:`WrongAnswer` with a specific,
+friendly hint (it subclasses AssertionError, so autograders and CI see a failure).
 
     from lstm_course.exercises import welcome
-    welcome.check_sigmoid(sigmoid)
+    welcome.check_sigmoid(sigmoid)            # or check_sigmoid(sigmoid, seed=N) to repeat
 
 A check never lets a raw NumPy error escape: whatever the answer is (None, a string, an
 array of the wrong shape, a function that crashes), the learner gets a WrongAnswer that
@@ -36,13 +39,14 @@ __all__ = [
 # An answer computed in float32 is right when it is right to float32's precision: the
 # tolerances widen to a few hundred rounding errors of float32, relative to the values' size.
 _FLOAT32_RTOL = 128 * float(np.finfo(np.float32).eps)  # ≈ 1.5e-5
+_RED, _RESET = "\x1b[31m", "\x1b[0m"  # how Jupyter colours an error's text
 
 
 class WrongAnswer(AssertionError):
     """The learner's answer is not right yet; the message says what to look at.
 
     In Jupyter it is shown as its message alone, without a traceback through the package
-    (see :func:`_show_message_only`); it still raises, so graders and CI count a failure.
+    (:meth:`_render_traceback_`); it still raises, so graders and CI count a failure.
     """
 
     def __init__(self, exercise: str, hint: str):
@@ -62,23 +66,14 @@ class WrongAnswer(AssertionError):
         self.reproduce = call
         self.args = (self._message(),)
 
+    def _render_traceback_(self) -> list[str]:
+        """IPython's hook for exceptions that draw their own traceback: the message alone.
 
-def _show_message_only(shell, etype, value, tb, tb_offset=None):
-    """IPython handler: print a WrongAnswer as its message, not a 20-line traceback."""
-    return ["\x1b[31m" + f"{etype.__name__}: {value}" + "\x1b[0m"]
-
-
-def _install_display() -> None:
-    try:
-        from IPython import get_ipython
-    except ImportError:  # plain Python: the normal traceback is fine
-        return
-    shell = get_ipython()
-    if shell is not None and hasattr(shell, "set_custom_exc"):
-        shell.set_custom_exc((WrongAnswer,), _show_message_only)
-
-
-_install_display()
+        IPython (and so Jupyter and Colab) calls this instead of formatting the 20-line
+        traceback through the package; the cell still fails (the kernel replies "error"), so
+        "Run All" stops there, nbgrader and Otter score it as failed, and CI sees it.
+        """
+        return [_RED + str(self) + _RESET]
 
 
 def passed(exercise: str, detail: str = "") -> None:
