@@ -30,8 +30,17 @@ from lstm_course.exercises import (
     vanishing_gradients,
     welcome,
 )
+from lstm_course.forecast_eval import diebold_mariano, lag_correlation
+from lstm_course.gradcheck import numerical_gradient, relative_error
 from lstm_course.gradient_flow import clip_by_global_norm
-from lstm_course.numpy_lstm import LSTMParams, init_lstm_params, sigmoid
+from lstm_course.numpy_lstm import (
+    LSTMParams,
+    init_lstm_params,
+    lstm_forward,
+    params_from_keras,
+    rnn_backward,
+)
+from lstm_course.tasks import adding_problem
 
 MODULES = [welcome, lstm_cell_numpy, bptt, vanishing_gradients, keras_lstm, stock_prices]
 
@@ -110,10 +119,12 @@ def _stable_sigmoid(z):
     return np.where(z >= 0, 1 / (1 + e), e / (1 + e))
 
 
-def _keras_output_gate(kernel, recurrent_kernel, bias):
-    block = slice(3 * recurrent_kernel.shape[0], 4 * recurrent_kernel.shape[0])
-    W_o = np.concatenate([recurrent_kernel[:, block].T, kernel[:, block].T], axis=1)
-    return W_o, bias[block]
+def _keras_gate(kernel, recurrent_kernel, bias, gate):
+    return params_from_keras([kernel, recurrent_kernel, bias]).gate(gate)
+
+
+def _lstm_layer(x, params, h0, c0):
+    return lstm_forward(x, params, h0, c0)
 
 
 def _clip(grads, max_norm):
@@ -123,6 +134,22 @@ def _clip(grads, max_norm):
 def _forget_bias_for(steps, keep):
     f = keep ** (1 / steps)
     return np.log(f / (1 - f))
+
+
+def _rnn_bptt(x, params, dh_seq, h0):
+    result = rnn_backward(x, params, dh_seq, h0=h0, full=True)
+    return result.dx, result.grads.W, result.grads.b, result.dh0
+
+
+def _find_bug(backward, x, params, dh_seq):
+    _, grads = backward(x, params, dh_seq)
+    numeric = numerical_gradient(
+        lambda: float(np.sum(dh_seq * lstm_forward(x, params)[0])), params.W
+    )
+    H = params.units
+    rows = [slice(k * H, (k + 1) * H) for k in range(4)]
+    errors = [relative_error(grads.W[r], numeric[r]) for r in rows]
+    return errors, int(np.argmax(errors))
 
 
 def _standardise_splits(train, val, test):
@@ -137,17 +164,27 @@ def _pad_right(sequences, length):
     return batch
 
 
-def _stack_params(features, units, outputs):
-    total, inputs = 0, features
-    for H in units:
-        total += 4 * H * (inputs + H + 1)
-        inputs = H
-    return total + inputs * outputs + outputs
+def _train_one_epoch(model, optimizer, X, y, batch_size):
+    import tensorflow as tf
+
+    total = 0.0
+    for start in range(0, len(X), batch_size):
+        X_batch, y_batch = X[start : start + batch_size], y[start : start + batch_size]
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(tf.square(y_batch - model(X_batch, training=True)))
+        gradients = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
+        total += float(loss) * len(X_batch)
+    return total / len(X)
 
 
-def _scale_without_leak(series, train_end):
-    train = series[:train_end]
-    return (series - train.mean()) / train.std()
+def _lag_profile(forecast, truth, max_lag):
+    return lag_correlation(forecast, truth, max_lag)[1]
+
+
+def _dm_test(errors_a, errors_b, horizon=1):
+    result = diebold_mariano(errors_a, errors_b, horizon=horizon)
+    return result.statistic, result.p_value
 
 
 def _direction_accuracy(actual, predicted):
@@ -156,18 +193,22 @@ def _direction_accuracy(actual, predicted):
 
 
 def _hand_wired():
-    """Notebook 01's hand-wired memory cell, its input, and the one-number fix."""
-    W = np.array([[0, 0, -20.0, 0], [0, 0, 20.0, 0], [0, 1.0, 0, 0], [0, 0, 0, 20.0]])
+    """Notebook 01's hand-wired memory cell ([h | value, write, read, erase]) and the fix."""
+    W = np.array(
+        [
+            [0, 0, -20.0, 0, 0],
+            [0, 0, 20.0, 0, 0],
+            [0, 1.0, 0, 0, 0],
+            [0, 0, 0, 20.0, 0],
+        ]
+    )
     b = np.array([10.0, -10.0, 0.0, -10.0])
-    x = np.zeros((1, 30, 3))
-    x[0, 5] = [0.8, 1.0, 0.0]
-    x[0, 25, 2] = 1.0
-    forgetful = b.copy()
-    forgetful[0] = 0.0
-    return LSTMParams(W, b), x, LSTMParams(W, forgetful)
+    erasing = W.copy()
+    erasing[0, 4] = -20.0  # erase closes the forget gate
+    return LSTMParams(W, b), LSTMParams(erasing, b)
 
 
-HAND, X_HAND, FORGETFUL = _hand_wired()
+HAND, ERASING = _hand_wired()
 
 RIGHT_ANSWERS = {  # check -> the learner's right answer
     welcome.check_sigmoid: _stable_sigmoid,
@@ -178,33 +219,31 @@ RIGHT_ANSWERS = {  # check -> the learner's right answer
         "f_t": (32, 64),
         "C_t": (32, 64),
     },
-    lstm_cell_numpy.check_forget_gate: lambda W, b, h, x: sigmoid(W @ np.concatenate([h, x]) + b),
+    welcome.check_memory_shares: welcome.reference_memory_shares,
+    lstm_cell_numpy.check_lstm_layer: _lstm_layer,
+    lstm_cell_numpy.check_keras_gate: _keras_gate,
     lstm_cell_numpy.check_param_count: lambda D, H: 4 * (H * (H + D) + H),
-    lstm_cell_numpy.check_keras_output_gate: _keras_output_gate,
-    lstm_cell_numpy.check_forgetting: FORGETFUL,
+    lstm_cell_numpy.check_erase: ERASING,
     bptt.check_forget_preactivation_grad: lambda dc, c_prev, f: dc * c_prev * f * (1 - f),
-    bptt.check_planted_bug: "i",
+    bptt.check_rnn_bptt: _rnn_bptt,
+    bptt.check_find_the_bug: _find_bug,
     bptt.check_clip_by_global_norm: _clip,
     vanishing_gradients.check_gradient_bound: lambda W, k: np.linalg.norm(W, 2) ** k,
-    vanishing_gradients.check_clip: _clip,
+    vanishing_gradients.check_per_step_factor: vanishing_gradients.reference_per_step_factor,
     vanishing_gradients.check_forget_bias: _forget_bias_for,
-    vanishing_gradients.check_mystery_scale: 0.8,
+    vanishing_gradients.check_first_value_correlation: (
+        vanishing_gradients.reference_first_value_correlation
+    ),
     keras_lstm.check_standardise_splits: _standardise_splits,
     keras_lstm.check_layer_shapes: keras_lstm._reference_shapes(32, 10, 3, 8),
     keras_lstm.check_pad_right: _pad_right,
-    keras_lstm.check_stack_params: _stack_params,
-    stock_prices.check_scale_without_leak: _scale_without_leak,
+    keras_lstm.check_train_one_epoch: _train_one_epoch,
     stock_prices.check_random_walk: lambda prices, drift=0.0: prices[:-1] * np.exp(drift),
+    stock_prices.check_lag_profile: _lag_profile,
     stock_prices.check_direction_accuracy: _direction_accuracy,
+    stock_prices.check_dm_test: _dm_test,
 }
-CONTEXT = {  # the notebook's own arguments that come after the answer
-    lstm_cell_numpy.check_forgetting: {
-        "original": HAND,
-        "x": X_HAND,
-        "write_step": 5,
-        "read_step": 25,
-    },
-}
+CONTEXT = {}  # the notebook's own arguments that come after the answer (none left)
 
 
 def _public_checks() -> list:
@@ -232,7 +271,8 @@ def _bad_answers(right) -> list:
             ("three arrays", (W, b, b)),
             ("b is None", LSTMParams(W, None)),
             ("W is a string", LSTMParams("W", b)),
-            ("W transposed and cut", LSTMParams(W[:2], b)),
+            ("W cut", LSTMParams(W[:2], b)),
+            ("W transposed", LSTMParams(W.T, b)),
             ("NaN in b", LSTMParams(W, np.full_like(b, np.nan))),
             ("ragged W", LSTMParams([[1.0], [1.0, 2.0]], b)),
             ("nothing changed", HAND),
@@ -246,8 +286,17 @@ def _target(check) -> FuzzTarget:
     parameter = next(iter(inspect.signature(check).parameters))
     right = RIGHT_ANSWERS[check]
     context = CONTEXT.get(check, {})
+
+    def call(**kwargs):  # the v2 wrapper takes the answer positionally, as learners pass it
+        return check(kwargs.pop(parameter), **kwargs)
+
+    call.__qualname__, call.__module__, call.__name__ = (
+        check.__qualname__,
+        check.__module__,
+        check.__name__,
+    )
     return FuzzTarget(
-        check,
+        call,
         {parameter: right, **context},
         bad={parameter: _bad_answers(right)},
         # the notebook's own objects (the original weights, the input, the steps) are not
@@ -310,7 +359,32 @@ TARGETS = [
     *(_target(check) for check in RIGHT_ANSWERS),
     *_helper_targets(),
     _buggy_backward_target(),
-    FuzzTarget(vanishing_gradients.mystery_curve, {}),
+    FuzzTarget(
+        bptt.reference_clip_by_global_norm,
+        {"grads": [np.ones((2, 3)), np.ones(4)], "max_norm": 1.0},
+    ),
+    FuzzTarget(vanishing_gradients.reference_gradient_bound, {"W_hh": 0.9 * np.eye(3), "k": 5}),
+    FuzzTarget(
+        vanishing_gradients.reference_per_step_factor,
+        {"steps_back": np.arange(10.0), "norms": 0.8 ** np.arange(10.0)},
+    ),
+    FuzzTarget(vanishing_gradients.reference_forget_bias, {"steps": 100, "keep": 0.5}),
+    FuzzTarget(
+        vanishing_gradients.reference_first_value_correlation,
+        {
+            "c_seq": np.random.default_rng(1).normal(size=(16, 10, 3)),
+            "x": adding_problem(16, 10, seed=0)[0].astype(np.float64),
+        },
+    ),
+    FuzzTarget(
+        welcome.reference_memory_shares,
+        {
+            "f": np.full((4, 2), 0.9),
+            "i": np.full((4, 2), 0.5),
+            "c_tilde": np.linspace(-0.9, 0.9, 8).reshape(4, 2),
+            "c0": np.array([0.3, -0.2]),
+        },
+    ),
 ]
 EXEMPT = {
     "exercises.WrongAnswer": "an exception class: it only stores the two message strings",
@@ -345,28 +419,46 @@ LEGITIMATE = [
             "C_t": (32, 64),
         },
     ),
-    (lstm_cell_numpy.check_forget_gate, _float32(RIGHT_ANSWERS[lstm_cell_numpy.check_forget_gate])),
+    (welcome.check_memory_shares, _float32(welcome.reference_memory_shares)),
+    (welcome.check_memory_shares, lambda *a: welcome.reference_memory_shares(*a).tolist()),
+    (lstm_cell_numpy.check_lstm_layer, lambda *a: list(_lstm_layer(*a))),
+    (
+        lstm_cell_numpy.check_lstm_layer,
+        lambda *a: (np.float32(_lstm_layer(*a)[0]), tuple(np.float32(_lstm_layer(*a)[1]))),
+    ),
     (lstm_cell_numpy.check_param_count, lambda D, H: np.int64(4 * (H * (H + D) + H))),
     (lstm_cell_numpy.check_param_count, lambda D, H: 4.0 * (H * (H + D) + H)),
     (lstm_cell_numpy.check_param_count, lambda D, H: np.array(4 * (H * (H + D) + H))),
-    (lstm_cell_numpy.check_keras_output_gate, lambda *w: list(_keras_output_gate(*w))),
+    (lstm_cell_numpy.check_keras_gate, lambda *w: list(_keras_gate(*w))),
     (
-        lstm_cell_numpy.check_keras_output_gate,
-        lambda *w: tuple(a.astype(np.float32) for a in _keras_output_gate(*w)),
+        lstm_cell_numpy.check_keras_gate,
+        lambda *w: tuple(a.astype(np.float32) for a in _keras_gate(*w)),
     ),
+    (lstm_cell_numpy.check_erase, (ERASING.W.tolist(), ERASING.b.tolist())),
+    (lstm_cell_numpy.check_erase, LSTMParams(ERASING.W.astype(np.float32), ERASING.b)),
     (
         bptt.check_forget_preactivation_grad,
         lambda dc, c_prev, f: (dc * c_prev * f * (1 - f)).astype(np.float32),
     ),
-    (bptt.check_planted_bug, " I "),
-    (bptt.check_clip_by_global_norm, lambda g, m: clip_by_global_norm(g, m)),  # (clipped, norm)
+    (bptt.check_rnn_bptt, lambda *a: tuple(np.float32(v) for v in _rnn_bptt(*a))),
+    (bptt.check_rnn_bptt, lambda *a: list(_rnn_bptt(*a))),
+    (
+        bptt.check_find_the_bug,
+        lambda *a: (np.float32(_find_bug(*a)[0]), np.int64(_find_bug(*a)[1])),
+    ),
     (bptt.check_clip_by_global_norm, lambda g, m: tuple(_clip(g, m))),
-    (vanishing_gradients.check_clip, lambda g, m: [a.astype(np.float32) for a in _clip(g, m)]),
+    (bptt.check_clip_by_global_norm, lambda g, m: [a.astype(np.float32) for a in _clip(g, m)]),
     (vanishing_gradients.check_gradient_bound, lambda W, k: float(np.linalg.norm(W, 2) ** k)),
     (vanishing_gradients.check_gradient_bound, lambda W, k: np.array(np.linalg.norm(W, 2) ** k)),
     (vanishing_gradients.check_forget_bias, lambda s, k: np.float32(_forget_bias_for(s, k))),
-    (vanishing_gradients.check_mystery_scale, np.float64(0.8)),
-    (vanishing_gradients.check_mystery_scale, np.array(0.8)),
+    (
+        vanishing_gradients.check_per_step_factor,
+        lambda s, n: np.float64(10 ** np.polyfit(s, np.log10(n), 1)[0]),
+    ),
+    (
+        vanishing_gradients.check_first_value_correlation,
+        lambda c, x: vanishing_gradients.reference_first_value_correlation(c, x).astype(np.float32),
+    ),
     (
         keras_lstm.check_standardise_splits,
         lambda *p: [np.float32(a) for a in _standardise_splits(*p)],
@@ -376,9 +468,11 @@ LEGITIMATE = [
         {**RIGHT_ANSWERS[keras_lstm.check_layer_shapes], "state": ((32, 8), [32, 8], (32, 8))},
     ),
     (keras_lstm.check_pad_right, lambda s, n: _pad_right(s, n).tolist()),
-    (keras_lstm.check_stack_params, lambda *a: np.int32(_stack_params(*a))),
-    (keras_lstm.check_stack_params, lambda *a: float(_stack_params(*a))),
-    (stock_prices.check_scale_without_leak, _float32(_scale_without_leak)),
+    (keras_lstm.check_train_one_epoch, lambda *a: np.float32(_train_one_epoch(*a))),
+    (stock_prices.check_lag_profile, lambda *a: _lag_profile(*a).tolist()),
+    (stock_prices.check_lag_profile, _float32(_lag_profile)),
+    (stock_prices.check_dm_test, lambda *a: list(_dm_test(*a))),
+    (stock_prices.check_dm_test, lambda *a: tuple(np.float32(v) for v in _dm_test(*a))),
     (stock_prices.check_random_walk, lambda p, drift=0.0: list(p[:-1] * np.exp(drift))),
     (stock_prices.check_direction_accuracy, lambda a, p: float(_direction_accuracy(a, p))),
     (stock_prices.check_direction_accuracy, lambda a, p: np.float32(_direction_accuracy(a, p))),

@@ -5,12 +5,14 @@
 #
 # **What you will learn**
 # - the five-line Keras LSTM that most tutorials start from, trained on real Seattle weather,
-#   and whether it beats the forecast "tomorrow's maximum = today's maximum";
+#   and whether it beats the forecast "tomorrow's maximum = today's maximum" — over several
+#   seeds, and against a dense network and a linear model that read the same windows;
 # - the Keras 3 way to write it (`keras.Input`), and why `input_shape=` now warns;
 # - the anatomy of `keras.layers.LSTM`: the (batch, timesteps, features) convention,
 #   `return_sequences`, `return_state`, stacking, `Bidirectional`, `Masking` for sequences of
 #   different lengths, stateful streaming — and the trained weights run through notebook
 #   01's NumPy LSTM;
+# - what `fit` does, by writing its training loop yourself with `tf.GradientTape`;
 # - what an LSTM costs, measured: parameters and seconds per epoch against SimpleRNN and GRU;
 # - overfitting on a small dataset, measured, and five ways to fight it, compared in a table;
 # - saving and loading a model so that it predicts exactly as before.
@@ -48,6 +50,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstm_course.data import load_seattle_weather
+from lstm_course.exercises import keras_lstm  # the checks of this notebook's exercises
 
 weather = load_seattle_weather()
 FEATURES = ["temp_max", "temp_min", "precipitation", "wind"]  # column 0 is the target
@@ -94,7 +97,7 @@ for (name, part), colour in zip(parts.items(), ["C0", "C1", "C3"], strict=True):
     ax.plot(part.index, part["temp_max"], color=colour, lw=0.8, label=name)
 ax.set_ylabel("daily maximum (°C)")
 ax.set_title("Seattle daily maximum temperature, split by time")
-ax.legend(loc="upper left", fontsize=9)
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)  # beside the plot, off the data
 plt.show()
 
 
@@ -119,11 +122,13 @@ persistence_mae = metrics.mae(y_test_c, persistence_c)
 print(f"persistence, test MAE: {persistence_mae:.2f} °C")
 
 # %% [markdown]
-# ### Exercise 1 — scale with the past only
+# ### Exercise 04.1 — scale with the past only · ★ · 2 points
 #
 # Write `standardise_splits(train, val, test)` for three NumPy arrays of shape
-# (time, features): return the three parts, each column standardised with the mean and
-# standard deviation of the **training** part — with NumPy, not the package's scaler.
+# (time, features), in time order: return a tuple of three arrays of the same shapes, each
+# column standardised with the mean and standard deviation of the **training** part — with
+# NumPy, not the package's scaler. The check draws new series, with drifting levels, on
+# every call.
 
 # %%
 def standardise_splits(train, val, test):
@@ -135,41 +140,38 @@ def standardise_splits(train, val, test):
 
 
 # %%
-from lstm_course.exercises import keras_lstm
-
 keras_lstm.check_standardise_splits(standardise_splits)
 
 # %% [markdown]
-# ## 2 · The first model, exactly as the course's source writes it
+# ## 2 · The first model, as most tutorials write it
 #
-# Here is the snippet that opens most LSTM tutorials, unchanged except for `verbose=0` (the
-# progress bar would fill the page). `timesteps` and `features` come from our windows:
-# 7 days of 4 measurements.
+# Here is the Keras snippet that opens most LSTM tutorials (`Sequential`, `LSTM(50)` with
+# `input_shape=`, `Dense(1)`, Adam, 50 epochs), unchanged except for two things: `verbose=0`
+# (the progress bar would fill the page), and a `with` block that records the warnings
+# Keras gives while the model is built, so that we can print them below. `timesteps` and
+# `features` come from our windows: 7 days of 4 measurements.
 
 # %%
 import warnings
 
-# Keras is about to warn: show warnings as one line, without the path of Keras's source file.
-warnings.formatwarning = lambda message, category, *args, **kwargs: (
-    f"{category.__name__}: {message}\n"
-)
-
-# %%
 from keras.layers import LSTM, Dense
 from keras.models import Sequential
 
 timesteps, features = X_train.shape[1], X_train.shape[2]
 
-model = Sequential()
-model.add(LSTM(50, input_shape=(timesteps, features)))
-model.add(Dense(1))
+with warnings.catch_warnings(record=True) as caught:  # record, to print them below
+    warnings.simplefilter("always")
+    model = Sequential()
+    model.add(LSTM(50, input_shape=(timesteps, features)))
+    model.add(Dense(1))
 model.compile(optimizer='adam', loss='mean_squared_error')
 history = model.fit(X_train, y_train, epochs=50, batch_size=32, verbose=0)
 
+for warning in caught:
+    print(f"{warning.category.__name__}: {warning.message}")
+
 # %% [markdown]
-# It trains — but Keras printed a **UserWarning** to stderr: *"Do not pass an
-# `input_shape`/`input_dim` argument to a layer. When using Sequential models, prefer using
-# an `Input(shape)` object as the first layer in the model instead."*
+# It trains — but Keras warned about `input_shape`.
 #
 # In Keras 2 every layer accepted `input_shape`, and the first layer of a `Sequential` used
 # it to build the model. Keras 3 separates the two jobs: layers compute, and a
@@ -215,25 +217,120 @@ print(f"final training loss (standardised MSE): {history.history['loss'][-1]:.3f
 # %%
 assert lstm_mae < persistence_mae, "the LSTM should beat 'tomorrow = today' on the test days"
 
+# %% [markdown]
+# ### One run is an anecdote: seeds, and models without recurrence
+#
+# That number comes from one draw of the initial weights. Train the same snippet from other
+# seeds and it changes — so a claim about "the LSTM" must hold for several seeds. And
+# beating persistence does not show that the *recurrence* helps: any model that reads the
+# whole week might do as well. Two models read the same windows flattened into
+# 7 × 4 = 28 numbers, with no notion of order in time:
+#
+# - a **linear regression** fitted by least squares (no seed: one exact solution);
+# - a **dense network** (an MLP): 28 inputs → 50 ReLU units → 1, trained with exactly the
+#   snippet's recipe (Adam, mean squared error, 50 epochs, batches of 32).
+#
+# Each network is trained from three seeds (1, 2, 3) in this notebook's run; the table
+# reports the mean and the range.
+
+# %%
+flat_train = X_train.reshape(len(X_train), -1)  # (examples, 28): the week, order erased
+flat_test = X_test.reshape(len(X_test), -1)
+with_bias = np.hstack([flat_train, np.ones((len(flat_train), 1))])  # a column for the intercept
+coefficients, *_ = np.linalg.lstsq(with_bias, y_train[:, 0], rcond=None)
+linear_c = to_celsius(np.hstack([flat_test, np.ones((len(flat_test), 1))]) @ coefficients)
+linear_mae = metrics.mae(y_test_c, linear_c)
+print(f"test MAE  persistence {persistence_mae:.2f} °C   linear regression {linear_mae:.2f} °C")
+
+
+# %%
+def dense_model(hidden=50):
+    """The week flattened, one hidden ReLU layer: (batch, 7, 4) -> (batch, 1), no recurrence."""
+    model = keras.Sequential([
+        keras.Input(shape=(timesteps, features)),
+        layers.Flatten(),  # (batch, 28): which number came from which day is just a position
+        layers.Dense(hidden, activation="relu"),
+        layers.Dense(1),
+    ])
+    model.compile(optimizer="adam", loss="mean_squared_error")
+    return model
+
+
+SEEDS = [1, 2, 3]
+test_maes = {"LSTM": [], "dense": []}
+test_predictions = {"LSTM": [], "dense": []}  # °C, one array per seed
+for seed in SEEDS:
+    for name, build in {"LSTM": lambda: first_lstm(timesteps, features),
+                        "dense": dense_model}.items():
+        keras.utils.set_random_seed(seed)  # the seed draws the initial weights and batches
+        network = build()
+        network.fit(X_train, y_train, epochs=50, batch_size=32, verbose=0)
+        predicted_c = to_celsius(network.predict(X_test, verbose=0)[:, 0])
+        test_predictions[name].append(predicted_c)
+        test_maes[name].append(metrics.mae(y_test_c, predicted_c))
+sizes = {"LSTM": first_lstm(timesteps, features).count_params(),
+         "dense": dense_model().count_params()}
+print(f"parameters: LSTM {sizes['LSTM']:,}, dense {sizes['dense']:,}, linear {with_bias.shape[1]}")
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+print(f"{'test MAE (°C)':24s} {'mean':>6s} {'min':>6s} {'max':>6s}   mean / persistence")
+rows = {"persistence": [persistence_mae], "linear regression": [linear_mae],
+        **{f"{name} (seeds {SEEDS[0]}–{SEEDS[-1]})": maes for name, maes in test_maes.items()}}
+for name, maes in rows.items():
+    print(f"{name:24s} {np.mean(maes):6.2f} {min(maes):6.2f} {max(maes):6.2f}   "
+          f"{np.mean(maes) / persistence_mae:.3f}")
+
+# %%
+lstm_ratios = np.array(test_maes["LSTM"]) / persistence_mae
+assert lstm_ratios.max() < 1.0, "the LSTM should beat persistence from every seed"
+assert lstm_ratios.mean() < 0.97, lstm_ratios
+assert np.mean(test_maes["LSTM"]) < 0.97 * np.mean(test_maes["dense"]), test_maes
+assert np.mean(test_maes["LSTM"]) < 0.99 * linear_mae, (test_maes, linear_mae)
+assert np.mean(test_maes["dense"]) > 0.98 * persistence_mae, test_maes  # no better on average
+
+# %% [markdown]
+# Read the table from the top. The linear model, one fixed weight for each of the 28
+# numbers, barely moves away from persistence. The dense network, trained exactly like the
+# LSTM, is no better than persistence on average: it may combine the 28 numbers in any way,
+# and nothing in its design says that Monday's temperature and Tuesday's are the same kind
+# of number. The LSTM beats persistence from every seed, and beats both models that read
+# the same numbers without recurrence. What it has that they lack is the recurrence: it
+# reads the week one day at a time with the *same* weights for every day, which is a strong
+# assumption about how a week's weather is built — and here a useful one. The margin is
+# small: day-to-day weather is hard to predict from one station's last week, and 50 epochs
+# with no validation set is a guess, not a choice (section 6 shows what too much training
+# does to little data). Notebook 06 returns to weather with multi-step forecasts.
+#
+# Over the whole test period the forecasts' lines lie on top of each other; the top panel
+# zooms in on ten weeks, and the bottom one shows each forecast's error averaged over the
+# four weeks up to each day (the networks' errors also averaged over their three seeds).
+
 # %%
 days = parts["test"].index[WINDOW:]  # the date of each test target
-fig, ax = plt.subplots()
-ax.plot(days, y_test_c, color="black", lw=1, label="observed")
-ax.plot(days, persistence_c, color="grey", lw=0.8, ls="--", label="persistence")
-ax.plot(days, lstm_c, color="C3", lw=1, label="LSTM")
-ax.set_ylabel("daily maximum (°C)")
-ax.set_title("Test period: tomorrow's maximum, observed and forecast")
-ax.legend(loc="upper right", fontsize=9)
+zoom = slice(60, 130)  # ten weeks in the middle of the test period
+fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 5.6), sharex=False, layout="constrained")
+top.plot(days[zoom], y_test_c[zoom], color="black", lw=1.2, marker=".", label="observed")
+top.plot(days[zoom], persistence_c[zoom], color="grey", lw=0.9, ls="--", label="persistence")
+top.plot(days[zoom], lstm_c[zoom], color="C3", lw=1.2, label="LSTM (the snippet)")
+top.set_ylabel("daily maximum (°C)")
+top.set_title("Ten test weeks: tomorrow's maximum, observed and forecast")
+top.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
+rolling = {
+    "persistence": (np.abs(persistence_c - y_test_c), "grey"),
+    "linear regression": (np.abs(linear_c - y_test_c), "C0"),
+    "dense, 3 seeds": (np.mean([np.abs(p - y_test_c) for p in test_predictions["dense"]], 0), "C1"),
+    "LSTM, 3 seeds": (np.mean([np.abs(p - y_test_c) for p in test_predictions["LSTM"]], 0), "C3"),
+}
+for name, (errors, colour) in rolling.items():
+    smooth = np.convolve(errors, np.ones(28) / 28, mode="valid")  # mean of the 28 days up to t
+    bottom.plot(days[27:], smooth, color=colour, lw=1.2, label=name)
+bottom.set_ylabel("absolute error (°C),\n28-day mean")
+bottom.set_title("Test period: how far each forecast misses")
+bottom.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
 plt.show()
 
 # %% [markdown]
-# The LSTM wins, but not by much: over nine seeds (this one included) its test MAE came out
-# between 1 % and 9 % below persistence's, so the test asserts only that it wins. Day-to-day
-# weather is hard to predict from one station's last week — a linear model on the same
-# windows barely beats persistence at all — and 50 epochs with no validation set is a
-# guess, not a choice (section 5 shows what too much training does to little data).
-# Notebook 06 returns to this data with multi-step forecasts.
-#
 # ## 3 · Anatomy of `keras.layers.LSTM`
 #
 # **The shape convention.** Every recurrent layer in Keras reads a 3-D array
@@ -325,8 +422,8 @@ for row, sequence in enumerate(sequences):
 
 # %% [markdown]
 # `padding="post"` puts the zeros after each sequence. `pad_sequences` pads in front by
-# default (`"pre"`, a habit from text models); the mask handles both, but only padding at
-# the end lets Keras use the fast cuDNN kernel on a GPU (section 4).
+# default (`"pre"`, a habit from text models). On a CPU the mask handles both, but on a GPU
+# Keras's fast cuDNN kernel accepts only masks that pad at the end (section 5).
 #
 # **Stateful streaming.** In production, days arrive one at a time. A layer built with
 # `stateful=True` keeps its $h$ and $C$ between calls instead of starting from zeros, so we
@@ -400,17 +497,24 @@ print("a fresh layer's bias, per Keras block:", ", ".join(
 # A fresh layer starts with $b_f = 1$ (`unit_forget_bias=True`): the forget gate begins
 # mostly open, $\sigma(1) \approx 0.73$, so memory and gradients survive from the first
 # update on — the initialisation Jozefowicz et al. (2015) recommend.
+
+# %% [markdown]
+# ### Exercise 04.2 — the shapes an LSTM layer returns and stores · ★ · 2 points
 #
-# ### Exercise 2 — shapes
+# A batch of 32 sequences of 10 steps with 3 features goes into `LSTM(8)`. Work out — on
+# paper, without running a layer — the shapes, and write them as a **dict** named
+# `layer_shapes` whose values are tuples of ints (for `state`, a list of three tuples):
 #
-# A batch of 32 sequences of 10 steps with 3 features goes into `LSTM(8)`. Fill in the
-# shapes: `last` (the default output), `sequences` (with `return_sequences=True`), `state`
-# (a list of three shapes, with `return_state=True`), `bidirectional`
-# (`Bidirectional(LSTM(8, return_sequences=True))`), and the stored `kernel`,
-# `recurrent_kernel` and `bias`.
+# - `"last"`: the layer's default output;
+# - `"sequences"`: the output with `return_sequences=True`;
+# - `"state"`: the three arrays returned with `return_state=True`;
+# - `"bidirectional"`: the output of `Bidirectional(LSTM(8, return_sequences=True))`;
+# - `"kernel"`, `"recurrent_kernel"`, `"bias"`: the three stored weight arrays.
 
 # %%
 # BEGIN SOLUTION
+# STUB: layer_shapes = {"last": ..., "sequences": ..., "state": ..., "bidirectional": ...,
+# STUB:                 "kernel": ..., "recurrent_kernel": ..., "bias": ...}
 layer_shapes = {
     "last": (32, 8),
     "sequences": (32, 10, 8),
@@ -426,12 +530,12 @@ layer_shapes = {
 keras_lstm.check_layer_shapes(layer_shapes)
 
 # %% [markdown]
-# ### Exercise 3 — padding by hand
+# ### Exercise 04.3 — padding by hand · ★★ · 3 points
 #
-# Write `pad_right(sequences, length)`: given a list of arrays of shape (T_i, features)
-# with every T_i ≤ `length`, return one float32 array (len(sequences), length, features)
-# in which each sequence starts its row and zeros fill the rest — what
-# `pad_sequences(..., padding="post")` did above.
+# Write `pad_right(sequences, length)`: given a list of NumPy arrays of shape
+# (T_i, features) with every T_i ≤ `length`, return one float32 array of shape
+# (len(sequences), length, features) in which each sequence starts its row and zeros fill
+# the rest — what `pad_sequences(..., padding="post")` did above.
 
 # %%
 def pad_right(sequences, length):
@@ -448,7 +552,68 @@ def pad_right(sequences, length):
 keras_lstm.check_pad_right(pad_right)
 
 # %% [markdown]
-# ## 4 · What an LSTM costs
+# ## 4 · Inside `fit`: the training loop
+#
+# `model.fit` hides a loop that notebook 02 wrote in NumPy: for each mini-batch, run the
+# model forward, measure the loss, get the gradient of the loss with respect to every
+# weight by backpropagation through time, and let the optimizer change the weights. In
+# TensorFlow the backward pass comes from a `tf.GradientTape`: every operation run inside a
+# `with tf.GradientTape() as tape:` block is recorded, and `tape.gradient(loss, variables)`
+# runs the record backwards. `optimizer.apply_gradients(zip(gradients, variables))` then
+# takes one step (Adam's, SGD's, …) and keeps the optimizer's own state, such as Adam's
+# running averages.
+#
+# What `fit` prints as an epoch's `loss` is not the loss of the final weights: it is the
+# average, over the epoch's examples, of the loss of each batch, each computed just before
+# that batch's update.
+
+# %% [markdown]
+# ### Exercise 04.4 — the training loop inside fit · ★★★ · 5 points
+#
+# Write `train_one_epoch(model, optimizer, X, y, batch_size)`: one epoch of mini-batch
+# training of a Keras `model` (not compiled) on float32 arrays `X` (examples, timesteps,
+# features) and `y` (examples, 1), with the mean squared error as the loss. Take the batches
+# in order, without shuffling — `X[0:batch_size]`, then the next `batch_size` examples, and
+# so on; the last batch may be smaller — and for each one compute the loss of
+# `model(X_batch, training=True)` under a `tf.GradientTape`, take its gradients with respect
+# to `model.trainable_variables` and apply them with `optimizer`. Return the epoch's loss
+# exactly as `fit` reports it, as a float.
+#
+# The check builds small random LSTMs and data sets (batch sizes, optimizers and learning
+# rates vary), runs your loop on one copy and `model.fit(X, y, batch_size=batch_size,
+# epochs=1, shuffle=False)` on an identical copy, and compares the weights after the epoch
+# and the reported loss.
+
+# %%
+import tensorflow as tf
+
+
+def train_one_epoch(model, optimizer, X, y, batch_size):
+    """One epoch over (X, y) in order: X (n, T, D), y (n, 1) float32 -> the mean loss, as fit's."""
+    # BEGIN SOLUTION
+    loss_sum = 0.0
+    for start in range(0, len(X), batch_size):
+        X_batch, y_batch = X[start : start + batch_size], y[start : start + batch_size]
+        with tf.GradientTape() as tape:  # records the forward pass ...
+            predictions = model(X_batch, training=True)
+            loss = keras.ops.mean(keras.ops.square(y_batch - predictions))
+        gradients = tape.gradient(loss, model.trainable_variables)  # ... and runs it backwards
+        optimizer.apply_gradients(zip(gradients, model.trainable_variables, strict=True))
+        loss_sum += float(loss) * len(X_batch)  # the last batch may be smaller: weigh by size
+    return loss_sum / len(X)
+    # END SOLUTION
+
+
+# %%
+keras_lstm.check_train_one_epoch(train_one_epoch)
+
+# %% [markdown]
+# Everything else `fit` offers — epochs, shuffling, validation data, callbacks, a compiled
+# (`tf.function`) step for speed — is bookkeeping around this loop. Writing it yourself is
+# how custom training works in Keras: a loss that `compile` cannot express, two models
+# trained together, or gradients you want to inspect or clip (notebook 02) before the step.
+#
+# ## 5 · What an LSTM costs
 #
 # The issue with LSTMs most often named is that they are complex and slow to train. Both
 # can be measured. A recurrent layer with $H$ units reading $D$ features has, per block of
@@ -504,48 +669,32 @@ for kind in KINDS:
 
 # %%
 assert all(0 < s < 30 for s in seconds.values()), seconds
-assert seconds["LSTM"] > 0.9 * seconds["SimpleRNN"], "four gates should not be cheaper than one"
+# four times the parameters, but less than four times the time: part of a step does not grow
+assert seconds["LSTM"] < 4 * seconds["SimpleRNN"], seconds
 
 # %% [markdown]
-# The LSTM costs about four times the SimpleRNN's parameters but less than four times its
-# time: part of every step is overhead that does not grow with the gates (running the
-# loop, moving memory). Fewer parameters do not guarantee speed either: on a CPU Keras's
-# GRU step is a longer chain of small operations than the LSTM's one fused product, and in
-# our runs it was no faster than the LSTM. Your numbers will differ from these; measure on
-# your own hardware before choosing a layer for speed.
+# The LSTM has about four times the SimpleRNN's parameters; compare that with the ratio of
+# their times in the printout. Part of every step is overhead that does not grow with the
+# gates (running the loop, moving memory), so the time ratio is usually well below the
+# parameter ratio. Fewer parameters do not guarantee speed either: on a CPU Keras's GRU step
+# is a longer chain of small operations than the LSTM's one fused product — compare the GRU's
+# line with the LSTM's. These times depend on the machine, the TensorFlow build and its
+# settings; measure on your own hardware before choosing a layer for speed.
 #
 # **On a GPU**, Keras runs `LSTM` and `GRU` with NVIDIA's fused cuDNN kernels, which are
 # several times faster than the step-by-step loop — but only with the default settings:
 # `activation="tanh"`, `recurrent_activation="sigmoid"`, `recurrent_dropout=0`,
-# `unroll=False`, `use_bias=True`, a mask (if any) that pads only at the end, and for GRU
-# `reset_after=True`. Change one of them (recurrent dropout, in section 5, is the usual
-# culprit) and Keras silently falls back to the slow generic kernel. `use_cudnn=True`
-# turns that fallback into an error, so you notice. (This notebook runs on a CPU, where
-# there is no such kernel.)
+# `unroll=False`, `use_bias=True`, and for GRU `reset_after=True`. Change one of them
+# (recurrent dropout, in section 6, is the usual culprit) and Keras quietly runs the slow
+# generic loop instead; `use_cudnn=True` turns that quiet fallback into an error, so you
+# notice. Masks are different: before it calls cuDNN, Keras's TensorFlow backend asserts
+# that every row of the mask is right-padded (real steps first, then padding) and that no
+# row is all padding — in `fit` or `predict` a left-padded batch stops with an error that
+# says so, and `use_cudnn=False` is the way out. (That is what Keras 3's source does:
+# `keras/src/layers/rnn/lstm.py` and `keras/src/backend/tensorflow/rnn.py`. This notebook
+# runs on a CPU, where no cuDNN kernel exists.)
 #
-# ### Exercise 4 — count a stack
-#
-# Write `stack_params(features, units, outputs)`: the number of parameters of
-# `Sequential([Input((T, features)), LSTM(units[0], return_sequences=True), …,
-# LSTM(units[-1]), Dense(outputs)])` for a list `units`.
-
-# %%
-def stack_params(features, units, outputs):
-    """Parameters of stacked LSTM layers of sizes `units` and a Dense(outputs) head."""
-    # BEGIN SOLUTION
-    total, inputs = 0, features
-    for H in units:
-        total += 4 * H * (inputs + H + 1)
-        inputs = H  # the next layer reads this layer's hidden states
-    return total + inputs * outputs + outputs
-    # END SOLUTION
-
-
-# %%
-keras_lstm.check_stack_params(stack_params)
-
-# %% [markdown]
-# ## 5 · Overfitting, measured
+# ## 6 · Overfitting, measured
 #
 # An LSTM has many parameters; given few examples it memorises them. To see it, keep only
 # every eighth window of the training years (`stride=8`): 127 separate weeks from three
@@ -586,7 +735,7 @@ ax.set_xlabel("epoch")
 ax.set_ylabel("MSE (standardised)")
 ax.set_ylim(0, 0.5)
 ax.set_title(f"{len(X_small)} examples, {overfit.count_params():,} parameters: the curves part")
-ax.legend(fontsize=9)
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)  # beside the plot
 plt.show()
 
 # %%
@@ -605,9 +754,12 @@ assert curves["val_loss"][-1] > 1.05 * min(curves["val_loss"]), "validation shou
 # and then climbs: the model is learning the 127 weeks, not the weather. Five remedies, each
 # trained from the same start for the same 40 epochs:
 #
-# - **dropout** — zero a random 20 % of the *inputs* at every step while training;
-# - **recurrent dropout** — zero a random 30 % of $h_{t-1}$ as it enters the gates (the
-#   variational dropout of Gal & Ghahramani, 2016: the same mask at every step);
+# - **dropout** — while training, zero a random 20 % of the *input features* $x_t$ as they
+#   enter the gates;
+# - **recurrent dropout** — zero a random 30 % of the *hidden state* $h_{t-1}$ as it enters
+#   the gates. In Keras 3 both masks are drawn once per sequence (and batch) and reused at
+#   every time step — the variational dropout of Gal & Ghahramani (2016). The two differ in
+#   *what* they drop, not in how often the mask changes;
 # - **L2** — add $\lambda \sum w^2$ for the input and recurrent weights to the loss, so large
 #   weights must earn their keep;
 # - **early stopping** — watch the validation loss, stop after 8 epochs without
@@ -670,11 +822,11 @@ assert table.loc["none", "train MSE"] < regularised["train MSE"].min(), "none fi
 # Every remedy narrows the gap between training and validation error, and the best of them
 # cuts the validation error clearly. But compare the last row (the dashed line in the
 # plot): on 127 examples even the best regularised LSTM only comes close to persistence on
-# the validation days. The model of section 2, with eight times the examples, beat it. Regularisation limits the damage of
-# small data; it does not replace data. (Choosing the winner by validation loss also makes
+# the validation days. The model of section 2, with eight times the examples, beat it.
+# Regularisation limits the damage of small data; it does not replace data. (Choosing the winner by validation loss also makes
 # that loss optimistic: a final claim belongs on the untouched test set, as in section 2.)
 #
-# ## 6 · Saving and loading
+# ## 7 · Saving and loading
 #
 # Keras 3 saves a whole model — architecture, weights, optimizer state — in one `.keras`
 # file (a zip archive), or the weights alone in a `.weights.h5` file, which you load into a
@@ -711,3 +863,29 @@ for name, copy in {"load_model(.keras)": reloaded, "load_weights(.weights.h5)": 
 # You have built, dissected, measured and regularised an LSTM in Keras. Notebook **05**
 # applies it to stock prices, where the honest baseline — the random walk — is very hard to
 # beat; notebook **06** returns to weather with several inputs and multi-step forecasts.
+
+# %% [markdown]
+# ## Review questions
+#
+# 1. Why must the scaler's mean and standard deviation come from the training years only,
+#    and what would the model learn from statistics of the whole series?
+# 2. The snippet beat persistence. Why is one training run not enough to claim that "the
+#    LSTM beats persistence", and what did this notebook do instead?
+# 3. The dense network and the linear model read the same 28 numbers as the LSTM. What does
+#    the LSTM assume about the week that they do not, and how did that show in the table?
+# 4. For a batch of shape (64, 30, 5) going into `LSTM(16, return_sequences=True,
+#    return_state=True)`, what are the shapes of the three outputs, and of the layer's
+#    `kernel`, `recurrent_kernel` and `bias`?
+# 5. Why does a stack of two LSTM layers fail without `return_sequences=True` on the first,
+#    and what does the error say?
+# 6. What does a `Masking` layer change in the LSTM's computation for a padded step, and
+#    why does it matter on a GPU whether the zeros come before or after the sequence?
+# 7. In your training loop, why must the loss be computed inside the `GradientTape` block,
+#    and why is the loss `fit` reports for an epoch not the loss of the weights at its end?
+# 8. An LSTM has four times the parameters of a SimpleRNN with the same units. Which parts
+#    of an epoch's time do not grow with the number of gates, and what does that predict
+#    for the ratio of their times?
+# 9. In Keras 3, what is the difference between `dropout` and `recurrent_dropout` — and
+#    what is *not* different about how their masks are drawn?
+# 10. Early stopping chose its epoch on the validation set. Why is its validation loss then
+#     an optimistic estimate, and where does an honest final number come from?

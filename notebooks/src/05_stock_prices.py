@@ -6,11 +6,13 @@
 # **What you will learn**
 # - why prices are non-stationary and daily returns nearly unpredictable — measured on twenty
 #   years of the S&P 500, with the volatility clustering that *is* predictable;
-# - how to split a market series in time, fit a scaler on the past only, and build windows;
+# - how to split a market series in time and build windows without looking ahead;
 # - the baselines every stock forecast must face: random walk, drift, moving average;
-# - the lag diagnostic that exposes a beautiful price forecast as yesterday's price;
-# - walk-forward evaluation, direction accuracy against "always up", and a Diebold–Mariano
-#   test of whether an LSTM really beats the random walk.
+# - what the popular "LSTM predicts the stock price" recipe really learns, run as written and
+#   run properly, and a lag diagnostic that shows which past days a forecast echoes;
+# - walk-forward evaluation of return forecasts, direction accuracy against "always up", and
+#   the Diebold–Mariano test — written by hand — of whether an LSTM beats the random walk,
+#   with its limits for nested models.
 #
 # **Prerequisites:** notebook 04 (LSTMs in Keras).
 #
@@ -35,10 +37,10 @@ lstm_course.setup()
 
 # %% [markdown]
 # Search the web for "LSTM stock price prediction" and you will find the same picture again
-# and again: a predicted price curve lying almost exactly on the real one. This notebook builds
-# that picture — and then shows what it is: yesterday's price, shifted by one day. Then it
-# builds a forecast that is evaluated honestly, and asks the only question that matters: does
-# it beat the forecast *tomorrow = today*?
+# and again: a predicted price curve lying almost exactly on the real one. This notebook runs
+# that recipe and shows what the picture hides. Then it builds a forecast that is evaluated
+# honestly, and asks the only question that matters: does it beat the forecast
+# *tomorrow = today*?
 #
 # ## 1 · Twenty years of the S&P 500
 #
@@ -50,6 +52,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from lstm_course import data
+from lstm_course.exercises import stock_prices  # the checks of this notebook's exercises
+from lstm_course.exercises.registry import solved
 
 prices = data.load_stock("^GSPC")  # the S&P 500 index; "^IXIC" is the NASDAQ Composite
 close = prices["Close"]
@@ -58,6 +62,10 @@ print(f"columns: {list(prices.columns)}")
 print(f"first close {close.iloc[0]:,.2f}, last close {close.iloc[-1]:,.2f}")
 print(f"lowest  {close.min():,.2f} on {close.idxmin():%Y-%m-%d}")
 print(f"highest {close.max():,.2f} on {close.idxmax():%Y-%m-%d}")
+top_2000, top_2007 = close["2000"].max(), close["2007"].max()
+last_below = close[close < top_2007].index[-1]
+print(f"highest close of 2000: {top_2000:,.2f}; of 2007: {top_2007:,.2f}; "
+      f"last close below the 2007 top: {last_below:%Y-%m-%d}")
 
 # %% [markdown]
 # Prices are awkward to model: a move of 20 points meant 3 % in 2009 and 0.7 % in 2018.
@@ -71,6 +79,9 @@ print(f"highest {close.max():,.2f} on {close.idxmax():%Y-%m-%d}")
 # %%
 returns = np.log(close).diff().dropna()  # (5030,): one fewer than prices
 volatility = returns.rolling(20).std() * np.sqrt(252)  # annualised, as traders quote it
+by_year = (returns.groupby(returns.index.year).std() * np.sqrt(252)).sort_values()
+print("calmest years:   ", ", ".join(f"{y} ({100 * v:.0f} %)" for y, v in by_year[:3].items()))
+print("wildest years:   ", ", ".join(f"{y} ({100 * v:.0f} %)" for y, v in by_year[-3:].items()))
 
 fig, axes = plt.subplots(3, 1, figsize=(8, 6.4), sharex=True)
 axes[0].plot(close, lw=0.8)
@@ -85,19 +96,21 @@ plt.show()
 # %% [markdown]
 # Three things to see:
 #
-# - **The price is non-stationary.** It has no level it returns to: about 1,550 was the top
-#   in 2000 and again in 2007, yet after April 2013 the index never closed that low again. Its
-#   mean and spread depend on which years you look at, so anything learned about "typical
-#   prices" in one decade is wrong in the next.
+# - **The price is non-stationary.** It has no level it returns to: the tops of 2000 and
+#   2007 (printed above) were nearly the same, and a few years after the second one the
+#   index left that level behind for good. Its mean and spread depend on which years you
+#   look at, so anything learned about "typical prices" in one decade is wrong in the next.
 # - **Returns hover around zero**, with no visible pattern in their sign.
-# - **Their size clusters.** Calm years (2004–06, 2017) and turbulent ones (2002, 2008, 2011)
-#   come in long stretches: big moves follow big moves, in either direction. This is
-#   *volatility clustering*, the effect GARCH models (and the `arch` package our snapshot comes
-#   from) were built for.
+# - **Their size clusters.** Calm years and turbulent ones (the printout names the three of
+#   each, with their annualised volatility) come in long stretches: big moves follow big
+#   moves, in either direction. This is *volatility clustering*, the effect GARCH models (and
+#   the `arch` package our snapshot comes from) were built for.
 #
 # Autocorrelation puts numbers on this. The autocorrelation at lag $k$ says how much today's
-# value resembles the value $k$ days earlier; for pure noise, 95 % of the estimates fall
-# within $\pm 1.96/\sqrt{n}$.
+# value resembles the value $k$ days earlier. For independent, identically distributed (iid)
+# noise, about 95 % of the estimates fall within $\pm 1.96/\sqrt{n}$, the grey band below.
+# Returns are not iid — their size clusters — so for them the band is only a rough guide: a
+# band that allows for the clustering is wider.
 
 # %%
 from lstm_course.forecast_eval import autocorrelation
@@ -109,18 +122,19 @@ acf_size = autocorrelation(np.abs(r), max_lag=20)
 band = 1.96 / np.sqrt(len(r))
 acf_price = autocorrelation(close.to_numpy(), max_lag=1)[0]
 print(f"lag-1 autocorrelation: price {acf_price:.4f}, return {acf_returns[0]:+.3f}, "
-      f"|return| {acf_size[0]:+.3f}   (noise band ±{band:.3f})")
+      f"|return| {acf_size[0]:+.3f}   (iid noise band ±{band:.3f})")
 print(f"largest |autocorrelation| of returns, lags 1–20: {np.abs(acf_returns).max():.3f}")
 print(f"smallest autocorrelation of |returns|, lags 1–20: {acf_size.min():.3f}")
 
 fig, ax = plt.subplots(figsize=(8, 2.8))
 ax.bar(lags - 0.2, acf_returns, width=0.4, label="return $r_t$")
 ax.bar(lags + 0.2, acf_size, width=0.4, label="size of return $|r_t|$", color="C3")
-ax.axhspan(-band, band, color="grey", alpha=0.2, label="noise band")
+ax.axhspan(-band, band, color="grey", alpha=0.2, label="iid noise band")
 ax.set_xlabel("lag (trading days)")
+ax.set_xticks(lags[::2])  # whole days
 ax.set_ylabel("autocorrelation")
 ax.set_ylim(-0.12, 0.5)
-ax.legend(fontsize=9, ncol=3, loc="upper center")
+ax.legend(fontsize=9, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))  # above the bars
 plt.show()
 
 assert acf_price > 0.99  # the price "remembers" its level: a random walk, not a mean
@@ -129,16 +143,16 @@ assert acf_size.min() > 0.15  # sizes: clearly predictable (volatility clusterin
 
 # %% [markdown]
 # The sign of tomorrow's return is close to unpredictable from past returns: even the largest
-# autocorrelation, −0.07 at lag 1, explains under 0.5 % of tomorrow's variance ($0.07^2$). The
-# *size* is predictable — but a forecast of the price needs the sign. Keep that in mind: it
-# decides everything that follows.
+# autocorrelation, squared, explains under 1 % of tomorrow's variance (the last assertion
+# but one). The *size* is predictable — but a forecast of the price needs the sign. Keep
+# that in mind: it decides everything that follows.
 #
 # ## 2 · Split in time, scale with the past only
 #
 # A forecast is tested on days after everything it learned from. We train on 1999–2015 and
 # test on 2016–2018, and never shuffle across that line. We tune nothing on these data (the
-# network and the number of epochs are fixed in advance), so no validation period is needed;
-# if you tune, carve one out of the training years, never out of the test years.
+# networks and the number of epochs are fixed in advance), so no validation period is
+# needed; if you tune, carve one out of the training years, never out of the test years.
 #
 # Each example is a window of the last 20 closes (four trading weeks) and the next close as
 # its target, made by `make_windows` from notebook 04.
@@ -161,10 +175,10 @@ print(f"test:  {is_test.sum():,} examples, targets {target_day[n_train]:%Y-%m-%d
       f"{target_day[-1]:%Y-%m-%d}")
 
 # %% [markdown]
-# Neural networks like inputs around zero with unit spread, so tutorials standardise the
-# prices. The scaler must be fitted on training prices only: the mean and spread of the test
-# years are the future. Look at what the test years look like through a scaler that only knew
-# the past:
+# Neural networks like inputs of order one, so tutorials rescale the prices. A scaler fitted
+# on training prices only is the honest choice (notebook 04's exercise 04.1): the mean and
+# spread of the test years are the future. Look at what the test years look like through a
+# scaler that only knew the past:
 
 # %%
 price_scaler = StandardScaler().fit(P[: n_train + WINDOW])  # every close the training saw
@@ -181,47 +195,20 @@ assert above > 0.5
 # That is non-stationarity in one line: most test prices are higher than any price the
 # model will ever see in training. Keep it in mind for section 4.
 #
-# ### Exercise 1 — find the leak
-#
-# This scaler, common in tutorials, leaks the future into training:
-#
-# ```python
-# def scale(series, train_end):
-#     return (series - series.mean()) / series.std()
-# ```
-#
-# `series.mean()` averages over the test days too, so even the scaled *training* values
-# depend on prices the model should not know yet. Write `scale_without_leak(series, train_end)`
-# that standardises the whole series (same shape) with the mean and standard deviation of
-# `series[:train_end]` only.
-
-# %%
-def scale_without_leak(series, train_end):
-    """series: (time,) numbers -> (time,), standardised with statistics of series[:train_end]."""
-    # BEGIN SOLUTION
-    train = series[:train_end]
-    return (series - train.mean()) / train.std()
-    # END SOLUTION
-
-
-# %%
-from lstm_course.exercises import stock_prices
-
-stock_prices.check_scale_without_leak(scale_without_leak)
-
-# %% [markdown]
 # ## 3 · Baselines: what "no skill" scores
 #
 # Before any network, the forecasts that need no learning. If prices follow a **random walk**
 # — tomorrow's price is today's plus an unpredictable step — then the best forecast of
 # tomorrow is today's close. That is the baseline that matters here.
+
+# %% [markdown]
+# ### Exercise 05.1 — the random walk forecast · ★ · 2 points
 #
-# ### Exercise 2 — the random walk forecast
-#
-# Write `random_walk_forecast(prices, drift=0.0)`: for closes $P_0, \dots, P_{n-1}$, return the
-# $n - 1$ forecasts for days $1, \dots, n-1$, each $\hat P_t = P_{t-1}\, e^{\text{drift}}$. With
-# `drift = 0` that is "tomorrow = today"; a positive drift (a log return per day) adds the
-# market's average rise.
+# Write `random_walk_forecast(prices, drift=0.0)`: for a NumPy array of closes
+# $P_0, \dots, P_{n-1}$ in time order, return a NumPy array of the $n - 1$ forecasts for days
+# $1, \dots, n-1$, each $\hat P_t = P_{t-1}\, e^{\text{drift}}$. With `drift = 0` that is
+# "tomorrow = today"; a positive drift (a log return per day) adds an average rise. The
+# check draws new price paths and drifts on every call.
 
 # %%
 def random_walk_forecast(prices, drift=0.0):
@@ -238,7 +225,8 @@ stock_prices.check_random_walk(random_walk_forecast)
 # %% [markdown]
 # The package has the same baselines, working on windows: `persistence` (the random walk),
 # `linear_trend` (extends the line from the window's first to its last close) and
-# `moving_average` (the mean of the last 5 closes). Their errors on the test years, in index points:
+# `moving_average` (the mean of the last 5 closes). Their errors on the test years, in index
+# points:
 
 # %%
 from lstm_course import baselines
@@ -254,157 +242,212 @@ print(f"{'forecast of the close':22s} {'MAE':>7s} {'RMSE':>7s}   (index points, 
 for name, forecast in level_baselines.items():
     print(f"{name:22s} {mae(y_test, forecast):7.2f} {rmse(y_test, forecast):7.2f}")
 rw_mae = mae(y_test, level_baselines["random walk"])
+print(f"the random walk misses by {rw_mae / y_test.mean():.2%} of the average test close")
 assert rw_mae < mae(y_test, level_baselines["linear trend (20 days)"])
 assert rw_mae < mae(y_test, level_baselines["moving average (5)"])
 
 # %% [markdown]
-# The random walk wins: an average miss of about 13 points on an index near 2,500, or half a
-# percent. Trend lines and averages do worse, because they answer with old prices.
+# The random walk wins: its average miss is about half a percent of the index. Trend lines
+# and averages do worse, because they answer with older prices.
 #
-# ## 4 · An LSTM on price levels
+# ## 4 · The viral recipe: an LSTM on price levels
 #
-# ### First try: the tutorial recipe
+# Here is the recipe of the popular tutorials, at a size that trains in seconds: rescale the
+# closes to [0, 1] with a **min–max scaler fitted on all the data**, feed windows of 20 scaled
+# closes to an LSTM, predict the next scaled close, and scale it back. Fitting the scaler on
+# all the data is a leak (the test years' highest price sets the scale), but it is what the
+# tutorials do. Next to it we run the same recipe **fitted properly**: the scaler sees the
+# training closes only.
 #
-# Standardise the closes with the training scaler, feed 20 of them to a small LSTM, predict the
-# next one.
+# Both train a 16-unit LSTM with Adam (learning rate 0.01) for 10 epochs on the windows up to
+# 2015, from three seeds each (1, 2, 3): the table reports the mean and the range.
 
 # %%
 import keras
 
 
-def build_lstm(seed, units=16):
+def build_lstm(seed, units=16, learning_rate=1e-3):
     """A small forecaster: (batch, WINDOW, 1) -> (batch, 1)."""
     keras.utils.set_random_seed(seed)  # same seed, same initial weights, same result
     model = keras.Sequential(
         [keras.Input((WINDOW, 1)), keras.layers.LSTM(units), keras.layers.Dense(1)]
     )
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="mse")
     return model
 
 
-Xz = price_scaler.transform(X_price.reshape(-1, 1)).reshape(X_price.shape)  # same scaler
-yz = price_scaler.transform(y_price)
-tutorial_model = build_lstm(seed=1)
-tutorial_model.fit(Xz[:n_train], yz[:n_train], epochs=10, batch_size=64, verbose=0)
-tutorial_pred = price_scaler.inverse_transform(
-    tutorial_model.predict(Xz[n_train:], verbose=0)[:, 0], column=0
-)
+def min_max_recipe(seed, fitted_on):
+    """The tutorial recipe with a min-max scaler fitted on `fitted_on` -> test forecasts (points)."""
+    low, high = fitted_on.min(), fitted_on.max()
+    model = build_lstm(seed, learning_rate=1e-2)
+    model.fit((X_price[:n_train] - low) / (high - low), (y_price[:n_train] - low) / (high - low),
+              epochs=10, batch_size=64, verbose=0)
+    scaled = model.predict((X_price[n_train:] - low) / (high - low), verbose=0)[:, 0]
+    return low + scaled * (high - low)
+
+
+RECIPE_SEEDS = [1, 2, 3]
+recipes = {"all data (leak)": P, "training closes": P[: n_train + WINDOW]}
+recipe_forecasts = {
+    name: [min_max_recipe(seed, fitted_on) for seed in RECIPE_SEEDS]
+    for name, fitted_on in recipes.items()
+}
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-tutorial_mae = mae(y_test, tutorial_pred)
-print(f"tutorial LSTM: MAE {tutorial_mae:,.1f} points (random walk: {rw_mae:.1f}); "
-      f"highest forecast {tutorial_pred.max():,.0f}, lowest test close {y_test.min():,.0f}")
+recipe_mae = {name: np.array([mae(y_test, f) for f in fs]) for name, fs in recipe_forecasts.items()}
+print(f"{'min-max scaler fitted on':25s} {'MAE, mean':>10s} {'min':>7s} {'max':>7s}   "
+      "mean / random walk")
+for name, maes in recipe_mae.items():
+    print(f"{name:25s} {maes.mean():10.1f} {maes.min():7.1f} {maes.max():7.1f}   "
+          f"{maes.mean() / rw_mae:.2f}")
+print(f"{'(random walk)':25s} {rw_mae:10.1f}")
+bias = {name: np.mean([np.mean(f - y_test) for f in fs]) for name, fs in recipe_forecasts.items()}
+print("mean forecast - close, over the seeds: "
+      + ", ".join(f"{name} {b:+.1f} points" for name, b in bias.items()))
 
 # %%
-assert tutorial_mae > 5 * rw_mae  # far worse than the random walk
-
-# %%
-test_days = target_day[n_train:]
-fig, ax = plt.subplots()
-ax.plot(test_days, y_test, lw=1, label="S&P 500 close")
-ax.plot(test_days, tutorial_pred, lw=1, label="LSTM, standardised prices")
-ax.set_ylabel("index points")
-ax.set_title("The tutorial LSTM cannot leave the range it was trained on")
-ax.legend(fontsize=9)
-plt.show()
+for name, maes in recipe_mae.items():  # every seed, either scaler: worse than the random walk
+    assert maes.min() > 1.2 * rw_mae, (name, maes, rw_mae)
 
 # %% [markdown]
-# The network saturates: its tanh units have never seen inputs this far from the training
-# mean, so its forecasts stall near the top of the range it was trained on while the index
-# climbs away. Tutorials hide this by fitting the scaler on *all* the data — the leak of
-# exercise 1, which hands the network the future's price range.
-#
-# ### Second try: prices relative to the last close
-#
-# An honest fix is to describe each window by where its closes stand relative to the window's
-# last close, in percent, and predict tomorrow's close the same way: $\hat P_t = P_{t-1}\,(1
-# + \hat y_t / 100)$. The network still outputs a price level, but it no longer needs to know
-# where the index stands.
-
-# %%
-last_close = X_price[:, -1, 0]  # P_{t-1} for each example
-X_rel = 100 * (X_price[:, :, 0] / last_close[:, None] - 1)  # (5011, 20): % from last close
-y_rel = 100 * (y_price[:, 0] / last_close - 1)  # (5011,): tomorrow's % change
-
-level_model = build_lstm(seed=2)
-level_model.fit(X_rel[:n_train, :, None], y_rel[:n_train], epochs=10, batch_size=64, verbose=0)
-rel_pred = level_model.predict(X_rel[n_train:, :, None], verbose=0)[:, 0]  # % change
-level_pred = last_close[n_train:] * (1 + rel_pred / 100)  # back to index points
+# From every seed, with either scaler, the recipe misses by more than the random walk — and
+# mostly on the low side (the last line). The leak changes little here: whichever prices set
+# the scale, the windows the network learns from stop at the end of 2015, so the test years'
+# prices lie above every input it was trained on, and it has to extrapolate. Yet plotted over
+# three years, the forecasts (seed 1) look like the viral picture:
 
 # %%
 import matplotlib.dates as mdates
 
+test_days = target_day[n_train:]
+viral = recipe_forecasts["all data (leak)"][0]  # seed 1
+yesterday_close = X_price[n_train:, -1, 0]  # P_{t-1}: the random walk's forecast
 zoom = slice(500, 540)  # 40 trading days around the start of 2018
-fig, axes = plt.subplots(1, 2, figsize=(10, 3.2))
-for ax, part in zip(axes, (slice(None), zoom), strict=True):
-    ax.plot(test_days[part], y_test[part], lw=1, marker="." if part == zoom else None,
-            label="S&P 500 close")
-    ax.plot(test_days[part], level_pred[part], lw=1, marker="." if part == zoom else None,
-            label="LSTM forecast")
+fig, axes = plt.subplots(1, 2, figsize=(10.5, 3.4), layout="constrained")
+axes[0].plot(test_days, y_test, lw=1, label="S&P 500 close")
+axes[0].plot(test_days, viral, lw=1, label="LSTM, scaler fitted on all data")
+axes[0].plot(test_days, recipe_forecasts["training closes"][0], lw=1,
+             label="LSTM, scaler fitted on training closes")
+axes[0].set_title("2016–2018: a near-perfect fit?")
+axes[1].plot(test_days[zoom], y_test[zoom], lw=1, marker=".", label="S&P 500 close")
+axes[1].plot(test_days[zoom], viral[zoom], lw=1, marker=".", label="LSTM, scaler fitted on all data")
+axes[1].plot(test_days[zoom], yesterday_close[zoom], lw=0.8, ls="--", color="grey",
+             label="yesterday's close (random walk)")
+axes[1].set_title("40 days close up: behind and below the market")
+for ax in axes:
+    ax.set_ylabel("index points")
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
-axes[0].set_title("2016–2018: a perfect fit?")
-axes[1].set_title("40 days close up: one day late")
-axes[0].legend(fontsize=9)
+fig.legend(handles=[*axes[0].get_lines(), axes[1].get_lines()[2]], loc="outside lower center",
+           ncol=2, fontsize=9)  # below both panels, off the data
 plt.show()
 
-# %%
-# NBVAL_IGNORE_OUTPUT
-level_mae = mae(y_test, level_pred)
-move_forecast = np.mean(np.abs(level_pred - last_close[n_train:]))
-move_actual = np.mean(np.abs(y_test - last_close[n_train:]))
-print(f"LSTM on levels: MAE {level_mae:.2f} points, random walk {rw_mae:.2f} "
-      f"(ratio {level_mae / rw_mae:.3f})")
-print(f"mean |forecast - yesterday's close| {move_forecast:.2f} points; "
-      f"the market's mean daily move {move_actual:.2f} points")
-
-# %%
-assert abs(level_mae / rw_mae - 1) < 0.1  # as good as the random walk, not clearly better
-assert move_forecast < 0.3 * move_actual  # it barely moves away from yesterday's close
-
 # %% [markdown]
-# The left plot is the one that goes viral. The right one shows the trick: the forecast is
-# the true curve moved one day to the right. The LSTM has learned that yesterday's close is a
-# very good guess — which is true, and which is the random walk.
+# The left plot is the one that goes viral: on the scale of three years of the index, a miss
+# of a few dozen points is hard to see. The close-up shows what the forecast does: it follows the market a day or
+# more *behind*, smoothed, and below it.
 #
 # ### The lag diagnostic
 #
-# Make the copying measurable: correlate the forecast's daily *change* with the market's daily
+# Make "behind" measurable: correlate the forecast's daily *change* with the market's daily
 # change $k$ days earlier, for $k = -5 \dots 5$. A forecaster with skill moves *with* the
-# market, peaking at $k = 0$; a copier moves one day after it, peaking at $k = +1$. (Use
-# changes, not levels: trending levels correlate near 1 at every small lag and hide the peak.)
+# market, so its profile peaks at $k = 0$; a forecast that echoes the market's recent moves
+# peaks at positive $k$ — the random walk, whose change today *is* the market's change
+# yesterday, has a correlation of exactly 1 at $k = +1$. (Use changes, not levels: trending
+# levels correlate near 1 at every small lag and hide the peak.)
+
+# %% [markdown]
+# ### Exercise 05.2 — the lag profile of a forecast · ★★ · 3 points
+#
+# Write `lag_profile(forecast, truth, max_lag)` for two NumPy arrays of one length $n$: for
+# each $k = -K, \dots, K$ (with $K$ = `max_lag`), the correlation of `forecast[t]` with
+# `truth[t - k]` over the days $t$ where both exist. Return a NumPy array of the
+# $2K + 1$ correlations in the order of $k$. The check draws forecasts that echo a random
+# series some days late — or early.
+
+# %%
+def lag_profile(forecast, truth, max_lag):
+    """forecast, truth: (n,) -> (2 * max_lag + 1,) correlations for k = -max_lag..max_lag."""
+    # BEGIN SOLUTION
+    n = len(forecast)
+    correlations = []
+    for k in range(-max_lag, max_lag + 1):
+        if k >= 0:  # forecast[t] against truth[t - k]: drop the first k forecasts
+            a, b = forecast[k:], truth[: n - k]
+        else:  # against a later truth: drop the last |k| forecasts
+            a, b = forecast[: n + k], truth[-k:]
+        correlations.append(np.corrcoef(a, b)[0, 1])
+    return np.array(correlations)
+    # END SOLUTION
+
+
+# %%
+stock_prices.check_lag_profile(lag_profile)
 
 # %%
 from lstm_course.forecast_eval import lag_correlation
 
-lag, corr = lag_correlation(np.diff(level_pred), np.diff(y_test), max_lag=5)
-peak_lag = int(lag[np.argmax(corr)])
-_, rw_corr = lag_correlation(np.diff(last_close[n_train:]), np.diff(y_test), max_lag=5)
-print(f"the random walk's own forecast: correlation {rw_corr[lag == 1][0]:.3f} at k = +1, "
-      f"{rw_corr[lag == 0][0]:+.3f} at k = 0")
-assert rw_corr[lag == 1][0] > 0.999  # by construction: its change today is yesterday's
 
-fig, ax = plt.subplots(figsize=(7, 2.6))
-ax.bar(lag, corr, color=["C3" if k == peak_lag else "C0" for k in lag])
-ax.set_xlabel("k: forecast change at t vs market change at t - k")
+def lag_profile_by_the_package(forecast, truth, max_lag):
+    """The package's lag_correlation, correlations only."""
+    return lag_correlation(forecast, truth, max_lag)[1]
+
+
+profile = solved("05.2", lag_profile_by_the_package)
+k = np.arange(-5, 6)
+market_change = np.diff(y_test)
+rw_profile = profile(np.diff(yesterday_close), market_change, 5)
+print(f"the random walk's own profile: {rw_profile[k == 1][0]:.3f} at k = +1, "
+      f"{rw_profile[k == 0][0]:+.3f} at k = 0")
+assert rw_profile[k == 1][0] > 0.999  # by construction: its change today is yesterday's
+recipe_profiles = {name: np.array([profile(np.diff(f), market_change, 5) for f in fs])
+                   for name, fs in recipe_forecasts.items()}  # (seeds, 11) per scaler
+
+fig, ax = plt.subplots(figsize=(8.5, 2.8), layout="constrained")
+for (name, rows), offset in zip(recipe_profiles.items(), (-0.2, 0.2), strict=True):
+    mean = rows.mean(axis=0)
+    spread = [mean - rows.min(axis=0), rows.max(axis=0) - mean]  # whiskers: the seeds' range
+    ax.bar(k + offset, mean, width=0.4, yerr=spread, capsize=2, label=f"scaler on {name}")
+ax.plot(k, rw_profile, "k_", markersize=14, mew=2, label="random walk")
+ax.set_xticks(k)  # whole days
+ax.set_xlabel("k: forecast change at t vs market change at t - k (trading days)")
 ax.set_ylabel("correlation")
-ax.set_title("The forecast moves one day after the market")
+ax.set_title("The recipe's forecasts echo the market's past moves (3 seeds each)")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
 plt.show()
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-for k, c in zip(lag, corr, strict=True):
-    print(f"k = {k:+d}: {c:+.3f}" + ("   <- peak" if k == peak_lag else ""))
+print("k:                         " + " ".join(f"{lag:+6d}" for lag in k))
+for name, rows in recipe_profiles.items():
+    for seed, row in zip(RECIPE_SEEDS, rows, strict=True):
+        print(f"{name:17s}, seed {seed}:  " + " ".join(f"{c:+6.2f}" for c in row))
+past_close = {j: X_price[n_train:, -j, 0] if j else y_test for j in range(6)}  # P_{t-j}
+miss = {j: np.mean([mae(close_j, f) for fs in recipe_forecasts.values() for f in fs])
+        for j, close_j in past_close.items()}
+print("mean |forecast - close of day t - j| over the six runs, points:  "
+      + "  ".join(f"j = {j}: {m:.1f}" for j, m in miss.items()))
 
 # %%
-assert peak_lag == 1, "the forecast should track the market one day late"
-assert corr[lag == 1][0] > 0.9 and abs(corr[lag == 0][0]) < 0.2
+all_profiles = np.concatenate(list(recipe_profiles.values()))  # (6, 11): every run
+assert np.all(np.abs(all_profiles[:, k == 0]) < 0.15)  # no run moves with the market ...
+assert np.all(all_profiles[:, k > 0].max(axis=1) > 0.3)  # ... every one echoes its past
+assert min(miss[j] for j in range(1, 6)) < miss[0]  # closer to a past close than to P_t
 
 # %% [markdown]
-# A correlation near 1 at $k = +1$ and near 0 at $k = 0$: the forecast's move today is the
-# market's move yesterday — the random walk's own profile, printed above. A good-looking
-# price plot and a small error in points tell you nothing; the question is whether a model
-# predicts the *change*. So let us ask it directly.
+# At $k = 0$ every run's profile is close to zero: the forecast does not move with the
+# market on the day it forecasts. Its moves echo the market's moves of the days before —
+# yesterday's most, then fading over a few days, because the network averages the recent
+# closes. The last printed line says the same in points: the forecast lies closer to the
+# close of an earlier day than to the close of the day it forecasts. The network has learned
+# "about the last few closes", which is what the random walk says without any training —
+# and it says it worse, because it saw no prices this high while it trained.
+#
+# Note what the diagnostic can and cannot show. A forecast made from past prices alone
+# cannot correlate with an unpredictable move at $k = 0$, whatever it is; the profile shows
+# *which* past moves it repeats. A good-looking price plot and a small error in points tell
+# you nothing about skill; the question is whether a model predicts the *change*. So let us
+# ask it directly.
 #
 # ## 5 · An LSTM on log returns, evaluated walk-forward
 #
@@ -414,18 +457,21 @@ assert corr[lag == 1][0] > 0.9 and abs(corr[lag == 0][0]) < 0.2
 #
 # Markets change, so one model trained on 1999–2015 and tested on three later years is not
 # how anyone would use it. **Walk-forward** (expanding-window) evaluation refits before each
-# test year on *everything before it*: fold 1 trains on 1999–2015 and predicts 2016, fold 2
-# trains on 1999–2016 and predicts 2017, and so on. Every test day is predicted once, by a
-# model that never saw it — and the scaler is refitted on each fold's training returns.
+# test year on *everything before it*: fold 1 trains on the returns up to 2015 and predicts
+# 2016, fold 2 trains up to 2016 and predicts 2017, fold 3 trains up to 2017 and predicts
+# 2018. Every test day is predicted once, by a model that never saw it — and the scaler is
+# refitted on each fold's training returns.
 
 # %%
-from lstm_course.forecast_eval import walk_forward_folds
+from lstm_course.forecast_eval import Fold
 
 X_ret, y_ret = make_windows(r, WINDOW)  # (5010, 20, 1), (5010, 1): 20 returns -> the next
 return_day = returns.index[WINDOW:]
 prev_close = P[WINDOW:-1]  # P_{t-1} of each target day, to turn returns into points
-test_start = int(np.argmax(return_day >= TEST_START))
-folds = walk_forward_folds(len(X_ret), test_start, n_folds=3)
+year_starts = [int(np.argmax(return_day >= f"{year}-01-01")) for year in (2016, 2017, 2018)]
+folds = [Fold(start, end) for start, end in zip(year_starts, [*year_starts[1:], len(X_ret)],
+                                                strict=True)]  # one fold per calendar year
+test_start = folds[0].train_end
 for i, fold in enumerate(folds, 1):
     print(f"fold {i}: train on {fold.train_end:,} examples "
           f"(..{return_day[fold.train_end - 1]:%Y-%m-%d}), "
@@ -433,33 +479,61 @@ for i, fold in enumerate(folds, 1):
 
 
 # %%
-def walk_forward_lstm(epochs=8):
-    """Refit per fold; returns the out-of-sample return forecasts, (n_test,)."""
+def walk_forward_lstm(seeds, epochs=8):
+    """Refit per fold (fold i from seeds[i]); the out-of-sample return forecasts, (n_test,)."""
     forecasts = []
-    for i, fold in enumerate(folds):
+    for seed, fold in zip(seeds, folds, strict=True):
         scaler = StandardScaler().fit(r[: fold.train_end + WINDOW])  # returns seen in training
         Xs = scaler.transform(X_ret.reshape(-1, 1)).reshape(X_ret.shape)
         ys = scaler.transform(y_ret)
-        model = build_lstm(seed=10 + i)
+        model = build_lstm(seed)
         model.fit(Xs[fold.train], ys[fold.train], epochs=epochs, batch_size=64, verbose=0)
         z = model.predict(Xs[fold.test], verbose=0)[:, 0]
         forecasts.append(scaler.inverse_transform(z, column=0))
     return np.concatenate(forecasts)
 
 
-lstm_ret = walk_forward_lstm()
+lstm_ret = walk_forward_lstm(seeds=[10, 11, 12])
 r_test = y_ret[test_start:, 0]  # the actual returns of 2016–2018
 
 # %% [markdown]
+# Before any score, look at the forecasts themselves:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+print(f"standard deviation of the daily returns, 2016–2018: {100 * r_test.std():.3f} %")
+print(f"standard deviation of the LSTM's forecasts:          {100 * lstm_ret.std():.3f} % "
+      f"(ratio {lstm_ret.std() / r_test.std():.3f})")
+
+fig, ax = plt.subplots(figsize=(9, 2.8), layout="constrained")
+ax.plot(return_day[test_start:], 100 * r_test, color="grey", lw=0.5, label="actual return")
+ax.plot(return_day[test_start:], 100 * lstm_ret, color="C3", lw=1, label="LSTM forecast")
+ax.set_ylabel("daily log return (%)")
+ax.set_title("Walk-forward forecasts of the daily return, 2016–2018")
+ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=9)
+plt.show()
+
+# %%
+assert lstm_ret.std() < 0.25 * r_test.std()  # the forecasts shrink towards 0
+
+# %% [markdown]
+# The forecasts hug zero: their spread is a small fraction of the returns' spread (the
+# printout gives both). Trained to minimise squared error on returns whose sign it cannot
+# predict, the network does the sensible thing and predicts a number close to the average
+# return on almost every day — close to the random walk's forecast of zero. Keep this in
+# mind when the scores come in.
+#
 # A useful forecast of returns must at least call the direction. **Direction accuracy** is the
 # share of days on which the forecast has the sign of the actual return. Its baseline is not
 # 50 %: the market rose on most days, so "always up" is right more often than a coin.
+
+# %% [markdown]
+# ### Exercise 05.3 — direction accuracy · ★ · 2 points
 #
-# ### Exercise 3 — direction accuracy
-#
-# Write `direction_accuracy(actual, predicted)` for two arrays of returns: the share (0–1) of
-# days on which `np.sign` of both agree, leaving out days whose actual return is exactly 0 (no
-# direction to get right). A forecast of exactly 0 calls no direction, so it counts as wrong.
+# Write `my_direction_accuracy(actual, predicted)` for two NumPy arrays of returns of one
+# length: return the share (a number between 0 and 1) of days on which `np.sign` of both
+# agree, leaving out days whose actual return is exactly 0 (no direction to get right). A
+# forecast of exactly 0 calls no direction, so it counts as wrong.
 
 # %%
 def my_direction_accuracy(actual, predicted):
@@ -522,9 +596,27 @@ assert abs(lstm_scores[1] / rw_scores[1] - 1) < 0.05  # RMSE within 5 % of the r
 assert lstm_scores[4] < always_up + 0.03  # no better at direction than "always up"
 
 # %% [markdown]
-# The LSTM's errors are within a whisker of the random walk's, in returns and in points, and
-# it calls the direction no better than "always up". Is the small difference real? A single
-# number cannot say: the next three years would give slightly different ones.
+# The LSTM's errors are within a whisker of the random walk's, in returns and in points — as
+# they must be for forecasts that are almost zero — and it calls the direction no better than
+# "always up". Those numbers come from one training run per fold (seeds 10, 11, 12). Is the
+# verdict an accident of the seeds? Two more walk-forward runs, with other seeds:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+other_runs = {seeds: walk_forward_lstm(seeds=list(seeds)) for seeds in [(20, 21, 22),
+                                                                       (30, 31, 32)]}
+for seeds, forecast in {(10, 11, 12): lstm_ret, **other_runs}.items():
+    print(f"seeds {seeds}: RMSE / random walk {score(forecast)[1] / rw_scores[1]:.4f}, "
+          f"forecast spread / return spread {forecast.std() / r_test.std():.3f}")
+
+# %%
+for forecast in other_runs.values():
+    assert abs(score(forecast)[1] / rw_scores[1] - 1) < 0.05
+    assert forecast.std() < 0.25 * r_test.std()
+
+# %% [markdown]
+# Same picture from every seed. A single number still cannot say whether a small difference
+# from the random walk is real: the next three years would give slightly different ones.
 #
 # ## 6 · Better, or just lucky? The Diebold–Mariano test
 #
@@ -532,35 +624,73 @@ assert lstm_scores[4] < always_up + 0.03  # no better at direction than "always 
 # $d_t = e_{A,t}^2 - e_{B,t}^2$, where $e = $ actual $-$ forecast. If A and B are equally good,
 # $d_t$ has mean zero. Diebold and Mariano (1995) test exactly that, with a $t$-like statistic
 #
-# $$\mathrm{DM} = \frac{\bar d}{\sqrt{\hat\sigma_d^2 / n}},$$
+# $$\mathrm{DM} = \frac{\bar d}{\sqrt{\hat V / n}}, \qquad
+#   \hat V = \hat\gamma_0 + 2 \sum_{k=1}^{h-1} \hat\gamma_k, \qquad
+#   \hat\gamma_k = \frac{1}{n} \sum_{t=k+1}^{n} (d_t - \bar d)(d_{t-k} - \bar d),$$
 #
-# where $\hat\sigma_d^2$ is the variance of $d_t$ (for forecasts more than one step ahead it
-# also adds the autocovariances up to lag $h-1$). Harvey, Leybourne and Newbold (1997) scale it
-# by $\sqrt{(n + 1 - 2h + h(h-1)/n)/n}$ and compare it with Student's $t_{n-1}$, which holds its
-# size better in samples like ours. Negative DM: A has the smaller errors.
+# where $\hat V$ estimates the long-run variance of $d_t$: its variance $\hat\gamma_0$ plus
+# *twice* each autocovariance up to lag $h - 1$ (once for lag $k$, once for lag $-k$), because
+# the errors of forecasts $h$ steps ahead overlap for $h - 1$ steps. For one-step forecasts
+# ($h = 1$), $\hat V$ is just the variance of $d_t$. Harvey, Leybourne and Newbold (1997)
+# multiply DM by $\sqrt{(n + 1 - 2h + h(h-1)/n)/n}$ and compare it with Student's $t_{n-1}$,
+# which holds its size better in samples like ours. Negative DM: A has the smaller errors.
+
+# %% [markdown]
+# ### Exercise 05.4 — the Diebold–Mariano test by hand · ★★★ · 5 points
 #
-# First by hand, for a pair with no training involved — the moving average against the random
-# walk — then with `diebold_mariano` from the package, which must agree:
+# Write `dm_test(errors_a, errors_b, horizon=1)` for two NumPy arrays of forecast errors on the
+# same $n$ days: return a pair `(statistic, p_value)` — the Diebold–Mariano statistic for
+# squared loss, with the long-run variance above and the Harvey–Leybourne–Newbold correction,
+# and its two-sided p-value from Student's $t$ with $n - 1$ degrees of freedom. For the
+# $t$ distribution use `student_t_cdf(x, df)` from `lstm_course.forecast_eval` (imported
+# below), which gives $P(T \le x)$. The check draws fat-tailed errors for horizons 1 to 4.
 
 # %%
-from lstm_course.forecast_eval import block_bootstrap_ci, diebold_mariano, student_t_cdf
+from lstm_course.forecast_eval import student_t_cdf
 
+
+def dm_test(errors_a, errors_b, horizon=1):
+    """errors_a, errors_b: (n,) -> (DM statistic with HLN correction, two-sided p-value)."""
+    # BEGIN SOLUTION
+    d = errors_a**2 - errors_b**2  # loss differential: negative where a did better
+    n, h = len(d), horizon
+    centred = d - d.mean()
+    gammas = [np.sum(centred[k:] * centred[: n - k]) / n for k in range(h)]  # γ_0 .. γ_h-1
+    long_run_variance = gammas[0] + 2 * sum(gammas[1:])
+    statistic = d.mean() / np.sqrt(long_run_variance / n)
+    statistic *= np.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)  # Harvey–Leybourne–Newbold
+    p_value = 2 * (1 - student_t_cdf(abs(statistic), n - 1))
+    return statistic, p_value
+    # END SOLUTION
+
+
+# %%
+stock_prices.check_dm_test(dm_test)
+
+# %% [markdown]
+# First a pair with no training involved: the moving average, and drift, each against the
+# random walk.
+
+# %%
+from lstm_course.forecast_eval import block_bootstrap_ci, diebold_mariano
+
+
+def dm_test_by_the_package(errors_a, errors_b, horizon=1):
+    """The package's diebold_mariano as (statistic, two-sided p-value)."""
+    result = diebold_mariano(errors_a, errors_b, horizon=horizon)
+    return result.statistic, result.p_value
+
+
+test_pair = solved("05.4", dm_test_by_the_package)
 e_rw = r_test - return_baselines["random walk (r = 0)"]
 e_ma = r_test - return_baselines["moving average (5)"]
-d = e_ma**2 - e_rw**2  # (754,) loss differential, positive where MA did worse
-n = len(d)
-h = 1  # one-day-ahead forecasts
-dm = d.mean() / np.sqrt(d.var() / n)
-dm_hln = dm * np.sqrt((n + 1 - 2 * h + h * (h - 1) / n) / n)
-p_by_hand = 2 * (1 - student_t_cdf(abs(dm_hln), n - 1))
-ma_test = diebold_mariano(e_ma, e_rw)
-print(f"by hand:     DM = {dm_hln:+.3f}, p = {p_by_hand:.4f}")
-print(f"package:     {ma_test}")
-drift_test = diebold_mariano(r_test - drift_ret, e_rw)
-print(f"drift vs RW: {drift_test}")
-assert np.isclose(dm_hln, ma_test.statistic) and np.isclose(p_by_hand, ma_test.p_value)
-assert ma_test.p_value < 0.01  # the moving average is significantly worse
-assert drift_test.p_value > 0.1  # drift and random walk: indistinguishable
+e_drift = r_test - drift_ret
+ma_dm, ma_p = test_pair(e_ma, e_rw)
+drift_dm, drift_p = test_pair(e_drift, e_rw)
+print(f"moving average vs random walk: DM = {ma_dm:+.3f}, p = {ma_p:.4f}")
+print(f"drift vs random walk:          DM = {drift_dm:+.3f}, p = {drift_p:.4f}")
+assert ma_p < 0.01  # the moving average is significantly worse
+assert drift_p > 0.1  # drift and random walk: indistinguishable
 
 # %% [markdown]
 # The test has teeth: it finds the moving average significantly worse than the random walk
@@ -590,17 +720,51 @@ assert dm_better.p_value > 0.05  # no evidence that the LSTM beats the random wa
 assert low < 0 < high  # the interval includes "no difference"
 
 # %% [markdown]
+# ### A caveat: nested models
+#
+# The random walk is *nested* in the LSTM: an LSTM whose output weights are all zero forecasts
+# a return of zero. When two nested forecasts are equally good in the population, the bigger
+# model still pays for estimating parameters whose true value adds nothing, so its sample
+# MSE tends to come out a little larger. The DM test then leans towards the smaller model: it
+# is **conservative** for nested models (it rejects less often than its nominal level) and has
+# little power to find the bigger model better. Clark and West (2007) correct for that
+# estimation noise: they add the squared difference of the two forecasts back to the bigger
+# model's loss,
+#
+# $$f_t = e_{\text{small},t}^2 - \left(e_{\text{big},t}^2 - (\hat y_{\text{small},t} - \hat y_{\text{big},t})^2\right),$$
+#
+# and test whether the mean of $f_t$ is positive (one-sided, against the normal distribution).
+# Here the small model is the random walk ($\hat y = 0$):
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+from lstm_course.forecast_eval import normal_cdf
+
+f_cw = e_rw**2 - (e_lstm**2 - (0.0 - lstm_ret) ** 2)  # (754,) adjusted loss differential
+cw_statistic = f_cw.mean() / np.sqrt(f_cw.var() / len(f_cw))
+cw_p = 1 - normal_cdf(cw_statistic)  # one-sided: is the LSTM better?
+print(f"Clark–West: statistic {cw_statistic:+.3f}, one-sided p = {cw_p:.3f}")
+
+# %%
+assert cw_p > 0.05  # even the test built for nested models finds no edge
+
+# %% [markdown]
+# Even with the correction, there is no evidence that the LSTM forecasts returns better than
+# the random walk. (With forecasts this close to zero, the correction term is tiny.)
+#
 # ## Conclusion: what the numbers support
 #
-# - **A price-level forecast that looks perfect can be worthless.** Our LSTM on price levels
-#   scored like the random walk and its daily changes correlate with the market's changes
-#   *one day earlier* (peak at lag +1): it learned to copy yesterday's close. The tutorial
-#   version with a standardised price could not even reach the test years' prices.
+# - **A price-level forecast that looks perfect can be worthless.** The viral recipe (an LSTM
+#   on min–max scaled closes) draws a curve that hugs the index, yet from every seed, with the
+#   leaky scaler or the honest one, it misses by more than the random walk; its daily moves
+#   echo the market's moves of the days before and do not move with the market on the day
+#   itself.
 # - **On returns, the LSTM does not beat the random walk.** Walk-forward over 2016–2018, its
-#   MAE and RMSE are within a fraction of a percent of "tomorrow = today", in returns and in
-#   index points; the Diebold–Mariano test finds no significant difference and no evidence of
-#   an improvement, and the bootstrap interval includes zero. Its direction accuracy does not
-#   beat "always up".
+#   forecasts shrink to almost zero; its MAE and RMSE are within a whisker of "tomorrow =
+#   today", in returns and in index points, from three sets of seeds; the Diebold–Mariano test
+#   finds no significant difference and no evidence of an improvement, the bootstrap interval
+#   includes zero, and so does the Clark–West test built for nested models. Its direction
+#   accuracy does not beat "always up".
 # - **This is the expected result, not a failure of the LSTM.** Daily index returns are
 #   nearly uncorrelated with their past (section 1); whatever pattern a model could find is
 #   small and traded away. Studies that report an edge for LSTMs on stocks (for example
@@ -612,10 +776,11 @@ assert low < 0 < high  # the interval includes "no difference"
 # together, so that a change that breaks one fails loudly:
 
 # %%
-assert peak_lag == 1  # the lag diagnostic: the level forecast copies yesterday
-assert rw_mae < min(mae(y_test, f) for k, f in level_baselines.items() if k != "random walk")
-assert ma_test.p_value < 0.01  # the test can detect a worse forecast ...
-assert dm_better.p_value > 0.05  # ... and finds the LSTM no better than the random walk
+assert min(maes.min() for maes in recipe_mae.values()) > 1.2 * rw_mae  # the recipe loses ...
+assert np.all(np.abs(all_profiles[:, k == 0]) < 0.15)  # ... and does not move with the market
+assert rw_mae < min(mae(y_test, f) for k_, f in level_baselines.items() if k_ != "random walk")
+assert ma_p < 0.01  # the test can detect a worse forecast ...
+assert dm_better.p_value > 0.05 and cw_p > 0.05  # ... and finds the LSTM no better
 assert abs(lstm_scores[1] / rw_scores[1] - 1) < 0.05 and lstm_scores[4] < always_up + 0.03
 
 # %% [markdown]
@@ -642,7 +807,7 @@ else:
 # ## What's next
 #
 # Notebook **06** forecasts the weather, where the past *does* predict the future: several
-# inputs, several days ahead, and a persistence baseline that an LSTM can beat. Ideas to try
+# inputs, several hours ahead, and a persistence baseline that an LSTM can beat. Ideas to try
 # here first:
 #
 # - Predict tomorrow's *volatility* ($|r_t|$ or $r_t^2$) instead of the return. Section 1 says
@@ -654,6 +819,32 @@ else:
 # **References.** F. X. Diebold and R. S. Mariano, "Comparing predictive accuracy", *Journal
 # of Business & Economic Statistics* 13 (1995). D. Harvey, S. Leybourne and P. Newbold,
 # "Testing the equality of prediction mean squared errors", *International Journal of
-# Forecasting* 13 (1997). T. Fischer and C. Krauss, "Deep learning with long short-term memory
-# networks for financial market predictions", *European Journal of Operational Research* 270
-# (2018).
+# Forecasting* 13 (1997). T. E. Clark and K. D. West, "Approximately normal tests for equal
+# predictive accuracy in nested models", *Journal of Econometrics* 138 (2007). T. Fischer and
+# C. Krauss, "Deep learning with long short-term memory networks for financial market
+# predictions", *European Journal of Operational Research* 270 (2018).
+
+# %% [markdown]
+# ## Review questions
+#
+# 1. Why do forecasters model log returns rather than prices, and what makes a price series
+#    non-stationary?
+# 2. The autocorrelation of returns is tiny, that of their size is not. What does each say
+#    about what can be forecast, and why is the ±1.96/√n band only a rough guide here?
+# 3. What is the random walk forecast of tomorrow's close, and why is it the baseline every
+#    stock forecast must beat?
+# 4. The viral recipe fits its scaler on all the data. What does that leak, and why did
+#    fitting the scaler properly change so little here?
+# 5. What does the lag profile of a forecast measure? Why is a correlation near zero at
+#    $k = 0$ no surprise for *any* forecast made from past prices, and what does a peak at
+#    $k = +1$ tell you?
+# 6. How does walk-forward evaluation differ from one train/test split, and which two things
+#    are refitted in every fold?
+# 7. The LSTM's return forecasts were close to zero. Why does minimising squared error on
+#    nearly unpredictable returns lead there, and what does it imply for its RMSE compared
+#    with the random walk's?
+# 8. Why is "always up", not 50 %, the baseline for direction accuracy?
+# 9. In the DM statistic, why does the long-run variance add *twice* the autocovariances up
+#    to lag $h - 1$, and what does the Harvey–Leybourne–Newbold correction change?
+# 10. Why is the DM test conservative when one model is nested in the other, and what does
+#     the Clark–West adjustment add back?
