@@ -1,5 +1,15 @@
 """Data for the course: offline snapshots (sha256-verified) and optional live sources."""
 
+from lstm_course.data.beijing import BeijingDataError, load_beijing, split_years
+from lstm_course.data.chorales import (
+    Chorale,
+    ChoraleDataError,
+    load_chorales,
+    melody_roll,
+    melody_tokens,
+    melody_vocabulary,
+)
+from lstm_course.data.jena import JenaDataError, JenaDownloadError, load_jena
 from lstm_course.data.registry import (
     DatasetError,
     dataset_path,
@@ -17,15 +27,27 @@ from lstm_course.data.stocks import (
 from lstm_course.data.weather import load_seattle_weather
 
 __all__ = [
+    "BeijingDataError",
+    "Chorale",
+    "ChoraleDataError",
     "DatasetError",
     "DownloadError",
+    "JenaDataError",
+    "JenaDownloadError",
     "StockDataError",
     "dataset_path",
     "datasets_dir",
     "list_datasets",
+    "load_beijing",
+    "load_chorales",
+    "load_jena",
     "load_manifest",
     "load_seattle_weather",
     "load_stock",
+    "melody_roll",
+    "melody_tokens",
+    "melody_vocabulary",
+    "split_years",
     "stock_cache_dir",
     "verify_all",
 ]
