@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -78,3 +79,10 @@ def test_the_stored_weather_run_matches_the_notebook_it_came_from():
     for run in stored["runs"].values():
         assert set(run) >= {"mae", "pm_rmse", "coverage_80", "tutorial_rmse"}
         assert all(len(v) == 24 for v in run["mae"].values())
+
+
+def test_run_once_leaves_the_environment_as_it_was(notebook, monkeypatch):
+    """Kernels started later by the same process inherit os.environ: no Agg may leak."""
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    seed_runs.run_once(notebook, 3)
+    assert "MPLBACKEND" not in os.environ

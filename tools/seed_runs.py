@@ -50,6 +50,9 @@ def code_cells(source: Path, seed: int) -> list[str]:
 
 def run_once(source: Path, seed: int) -> dict:
     """Execute the notebook's cells with ``seed`` until ``seed_metrics`` exists; return it."""
+    # No windows while the cells run; restored afterwards, because kernels started later by
+    # the same process (nbval, tests) inherit the environment and would show no figures.
+    previous_backend = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = "Agg"
     namespace: dict = {"__name__": "__main__"}
     here = Path.cwd()
@@ -63,6 +66,10 @@ def run_once(source: Path, seed: int) -> dict:
             raise SystemExit(f"{source.name} never defines seed_metrics")
     finally:
         os.chdir(here)
+        if previous_backend is None:
+            os.environ.pop("MPLBACKEND", None)
+        else:
+            os.environ["MPLBACKEND"] = previous_backend
         import matplotlib.pyplot as plt
 
         plt.close("all")
