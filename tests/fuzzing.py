@@ -356,3 +356,23 @@ def tally(targets: list[FuzzTarget]) -> Counter:
         for outcome in fuzz_outcomes(target):
             counts[outcome.verdict] += 1
     return counts
+
+
+def assert_right_on_every_draw(check: Callable, right: Callable, seeds=range(100)) -> None:
+    """A right answer passes an exercise check on every one of ``seeds``' random draws.
+
+    Checks draw fresh inputs on every call, so a check that rejects a right answer on one
+    draw in thirty (say, when two drawn sizes happen to be equal) would fail a learner now
+    and then, and CI only by luck. A hundred fixed seeds make that deterministic.
+    """
+    import contextlib  # noqa: PLC0415
+    import io  # noqa: PLC0415
+
+    for seed in seeds:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                check(right, seed=seed)
+        except AssertionError as err:  # WrongAnswer is an AssertionError
+            raise AssertionError(
+                f"{check.__name__} rejects a right answer on seed {seed}: {err}"
+            ) from err
