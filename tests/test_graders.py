@@ -9,6 +9,7 @@ skip, saying so, when that venv is absent.
   must be the exercises' points, and its release notebook must hold no solution line.
 - Otter: ``otter assign`` on the master notebook of ``--format otter``; its summary's total
   points must be the exercises' points, its student notebook must hold no solution line, and
+  (for the demo notebook; nbval already runs every course notebook's solutions and checks)
   the tests it runs on the solutions must pass. Those run in a kernel of the course's own
   venv (TensorFlow and the package are there) that can also import Otter from
   ``.venv-grading`` (appended to ``sys.path``, so the course's versions win): the
@@ -103,11 +104,19 @@ def nbgrader_release(grading_bin: Path, notebooks: Path, stem: str, out: Path):
     return nbformat.read(release, as_version=4), float(score.stdout)
 
 
-def otter_assign(grading_bin: Path, kernel: Path, notebooks: Path, stem: str, out: Path):
-    """``(completed process, student notebook or None, total points or None)``."""
+def otter_assign(
+    grading_bin: Path, kernel: Path, notebooks: Path, stem: str, out: Path, *, run_tests=True
+):
+    """``(completed process, student notebook or None, total points or None)``.
+
+    ``run_tests=False`` (``--no-run-tests``) skips Otter's execution of the solutions: for the
+    course's notebooks, nbval already executes exactly those solutions and their checks, so a
+    second execution would only double CI's time (the demo keeps Otter's own run).
+    """
     write_student_notebooks(out, notebooks_dir=notebooks, format="otter")
+    no_run = [] if run_tests else ["--no-run-tests"]
     result = _run(
-        [str(grading_bin / "otter"), "assign", "-v", f"{stem}.ipynb", f"dist/{stem}"],
+        [str(grading_bin / "otter"), "assign", "-v", *no_run, f"{stem}.ipynb", f"dist/{stem}"],
         cwd=out,
         JUPYTER_PATH=str(kernel),
     )
@@ -188,7 +197,7 @@ def test_nbgrader_accepts_every_notebook(grading_bin, path, tmp_path):
 def test_otter_accepts_every_notebook(grading_bin, course_kernel, path, tmp_path):
     source = nbformat.read(path, as_version=4)
     result, student, total = otter_assign(
-        grading_bin, course_kernel, path.parent, path.stem, tmp_path / "otter"
+        grading_bin, course_kernel, path.parent, path.stem, tmp_path / "otter", run_tests=False
     )
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
     assert student is not None and leaked_lines(source, student) == []
