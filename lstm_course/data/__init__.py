@@ -1,5 +1,6 @@
 """Data for the course: offline snapshots (sha256-verified) and optional live sources."""
 
+from lstm_course.data.basicmotions import BasicMotionsDataError, load_basicmotions
 from lstm_course.data.beijing import BeijingDataError, load_beijing, split_years
 from lstm_course.data.chorales import (
     Chorale,
@@ -18,15 +19,24 @@ from lstm_course.data.registry import (
     load_manifest,
     verify_all,
 )
+from lstm_course.data.sentiment import (
+    SentimentDataError,
+    load_crossdomain,
+    load_imdb_live,
+    load_mr,
+    mr_splits,
+)
 from lstm_course.data.stocks import (
     DownloadError,
     StockDataError,
     load_stock,
     stock_cache_dir,
 )
+from lstm_course.data.video_folder import VideoDataError, load_video_folder, read_video
 from lstm_course.data.weather import load_seattle_weather
 
 __all__ = [
+    "BasicMotionsDataError",
     "BeijingDataError",
     "Chorale",
     "ChoraleDataError",
@@ -34,19 +44,28 @@ __all__ = [
     "DownloadError",
     "JenaDataError",
     "JenaDownloadError",
+    "SentimentDataError",
     "StockDataError",
+    "VideoDataError",
     "dataset_path",
     "datasets_dir",
     "list_datasets",
+    "load_basicmotions",
     "load_beijing",
     "load_chorales",
+    "load_crossdomain",
+    "load_imdb_live",
     "load_jena",
     "load_manifest",
+    "load_mr",
     "load_seattle_weather",
     "load_stock",
+    "load_video_folder",
     "melody_roll",
     "melody_tokens",
     "melody_vocabulary",
+    "mr_splits",
+    "read_video",
     "split_years",
     "stock_cache_dir",
     "verify_all",
