@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from fuzzing import FuzzTarget, assert_fuzz_clean
+from fuzzing import FuzzTarget, assert_fuzz_clean, assert_right_on_every_draw
 
 from lstm_course.exercises import WrongAnswer
 from lstm_course.exercises import video as ex
@@ -110,3 +110,8 @@ TARGETS = [
 @pytest.mark.parametrize("target", TARGETS, ids=str)
 def test_bad_inputs_get_clear_errors(target, capsys):
     assert_fuzz_clean(target)
+
+
+@pytest.mark.parametrize(("check", "right"), list(RIGHT.items()), ids=lambda v: v.__name__)
+def test_right_answers_pass_on_every_draw(check, right):
+    assert_right_on_every_draw(check, right)

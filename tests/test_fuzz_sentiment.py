@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from fuzzing import FuzzTarget, assert_fuzz_clean
+from fuzzing import FuzzTarget, assert_fuzz_clean, assert_right_on_every_draw
 
 from lstm_course import bow_baselines as bb
 from lstm_course import sentiment_probes as sp
@@ -172,3 +172,8 @@ EXEMPT = {
 @pytest.mark.parametrize("target", TARGETS, ids=str)
 def test_bad_inputs_get_clear_errors(target, capsys):
     assert_fuzz_clean(target)
+
+
+@pytest.mark.parametrize(("check", "right"), list(RIGHT.items()), ids=lambda v: v.__name__)
+def test_right_answers_pass_on_every_draw(check, right):
+    assert_right_on_every_draw(check, right)
