@@ -18,6 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 from fuzzing import FuzzTarget, assert_fuzz_clean
+from planning import FIRST as PLANNED
+from planning import SECOND as NEXT_PLANNED
+from planning import built_sources, replanned_course_source
 
 import lstm_course
 from lstm_course import cli, course, student
@@ -43,10 +46,9 @@ def _fresh_checkout() -> Path:
     (root / "lstm_course").mkdir()
     for name in ("pyproject.toml", "README.md"):
         shutil.copy(REPO / name, root)
-    shutil.copy(REPO / "lstm_course" / "course.py", root / "lstm_course")
-    available = {
-        item.file.removesuffix(".ipynb") + ".py" for item in course.LESSONS if item.available
-    }
+    source = (REPO / "lstm_course" / "course.py").read_text(encoding="utf-8")
+    (root / "lstm_course" / "course.py").write_text(replanned_course_source(source), "utf-8")
+    available = built_sources()
     shutil.copytree(  # a planned lesson's source may be in the works in the real tree
         nt.SOURCES,
         root / "notebooks" / "src",
@@ -64,7 +66,6 @@ def _probe_parser() -> argparse.ArgumentParser:
 
 WELCOME = nbformat.read(nt.NOTEBOOKS / "00_welcome.ipynb", as_version=4)
 REPOSITORY = [("not a repository", "../.."), ("a space", "a b/c"), ("no name", "owner/")]
-PLANNED, NEXT_PLANNED = [item for item in course.LESSONS if not item.available][:2]
 BADGE_BASE = "https://colab.research.google.com/github/teacher/student-copies/blob/main"
 BAD_BADGE_BASE = [("not a URL", "student copies"), ("no scheme", "example.org/x")]
 A_SOLUTION = (
