@@ -376,3 +376,60 @@ def assert_right_on_every_draw(check: Callable, right: Callable, seeds=range(100
             raise AssertionError(
                 f"{check.__name__} rejects a right answer on seed {seed}: {err}"
             ) from err
+
+
+# --- exercise checks: the learner's answer is what gets fuzzed ---------------------------------
+
+
+def raising(error: BaseException) -> Callable:
+    """An answer that raises ``error`` whatever it is given."""
+
+    def answer(*args, **kwargs):
+        raise error
+
+    return answer
+
+
+def returning(value) -> Callable:
+    """An answer that returns ``value`` whatever it is given."""
+    return lambda *args, **kwargs: value
+
+
+# Answers a learner's function might give; every exercise check must refuse each with a
+# WrongAnswer whose message reads "Not yet — …", never crash or accept it.
+BAD_ANSWERS = [
+    ("raises ValueError", raising(ValueError("boom"))),
+    ("raises NotImplementedError", raising(NotImplementedError())),
+    ("returns None", returning(None)),
+    ("returns a string", returning("abc")),
+    ("returns a dict", returning({"a": 1})),
+    ("returns True", returning(True)),
+    ("returns NaN", returning(float("nan"))),
+    ("returns a float", returning(1.5)),
+    ("returns a complex array", returning(np.ones(3) * 1j)),
+    ("returns a ragged list", returning([[1.0], [1.0, 2.0]])),
+    ("returns an empty list", returning([])),
+    ("returns an empty array", returning(np.empty(0))),
+    ("returns a 3-D array", returning(np.ones((2, 3, 4)))),
+    ("returns its first argument", lambda *args, **kwargs: args[0]),
+    (
+        "returns NaN like its first argument",
+        lambda *args, **kwargs: np.full(np.shape(args[0]), np.nan),
+    ),
+]
+
+
+def exercise_check_target(check: Callable, right: Callable) -> FuzzTarget:
+    """A FuzzTarget for an exercise check: ``right`` is a right answer, and each of
+    ``BAD_ANSWERS`` must get a WrongAnswer (the registry's wrapper calls the answer
+    ``answer``; every WrongAnswer reads "Not yet — …")."""
+    from lstm_course.exercises import WrongAnswer  # noqa: PLC0415
+
+    return FuzzTarget(
+        check,
+        {"answer": right},
+        bad={"answer": BAD_ANSWERS},
+        aliases={"answer": ("not yet",)},
+        errors=(WrongAnswer,),
+        deterministic=False,  # fresh random inputs on every call
+    )

@@ -15,11 +15,10 @@ from unittest import mock
 
 import numpy as np
 import pytest
-from fuzzing import FuzzTarget, assert_fuzz_clean, assert_right_on_every_draw
+from fuzzing import FuzzTarget, assert_fuzz_clean, assert_right_on_every_draw, exercise_check_target
 
 from lstm_course import charlm, ngram
 from lstm_course.data import austen
-from lstm_course.exercises import WrongAnswer
 from lstm_course.exercises import language_model as ex
 
 RNG = np.random.default_rng(0)
@@ -169,29 +168,6 @@ TARGETS_LIST = [
 ]
 
 
-def _raise(error):
-    def answer(*args, **kwargs):
-        raise error
-
-    return answer
-
-
-BAD_ANSWERS = [
-    ("raises ValueError", _raise(ValueError("boom"))),
-    ("raises NotImplementedError", _raise(NotImplementedError())),
-    ("returns None", lambda *a, **k: None),
-    ("returns a string", lambda *a, **k: "abc"),
-    ("returns a dict", lambda *a, **k: {"a": 1}),
-    ("returns True", lambda *a, **k: True),
-    ("returns NaN", lambda *a, **k: float("nan")),
-    ("returns a complex array", lambda *a, **k: np.ones(3) * 1j),
-    ("returns a ragged list", lambda *a, **k: [[1.0], [1.0, 2.0]]),
-    ("returns an empty array", lambda *a, **k: np.empty(0)),
-    ("returns a 3-D array", lambda *a, **k: np.ones((2, 3, 4))),
-    ("returns its first argument", lambda *a, **k: a[0]),
-]
-
-
 def _bits(p):
     bits = float(-np.mean(np.log2(p)))
     return bits, 2**bits
@@ -204,19 +180,7 @@ RIGHT = {
 }
 
 
-def _check_target(check, right) -> FuzzTarget:
-    parameter = "answer"
-    return FuzzTarget(
-        check,
-        {parameter: right},
-        bad={parameter: BAD_ANSWERS},
-        aliases={parameter: ("not yet",)},
-        errors=(WrongAnswer,),
-        deterministic=False,
-    )
-
-
-CHECKS = [_check_target(check, right) for check, right in RIGHT.items()]
+CHECKS = [exercise_check_target(check, right) for check, right in RIGHT.items()]
 TARGETS = [*TARGETS_LIST, *CHECKS]
 EXEMPT = {
     "data.austen.TextDataError": "an exception class: raised by the loaders, never given input",

@@ -14,11 +14,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fuzzing import FuzzTarget, assert_fuzz_clean, assert_right_on_every_draw
+from fuzzing import FuzzTarget, assert_fuzz_clean, assert_right_on_every_draw, exercise_check_target
 
 from lstm_course import midi, music_baselines, music_models, sampling, synth
 from lstm_course.data import chorales, registry
-from lstm_course.exercises import WrongAnswer
 from lstm_course.exercises import music as ex
 
 DATASETS = registry.datasets_dir()
@@ -229,31 +228,6 @@ TARGETS_LIST = [
 # --- exercise checks: the answer is fuzzed; a refusal is a WrongAnswer -----------------------
 
 
-def _raise(error):
-    def answer(*args, **kwargs):
-        raise error
-
-    return answer
-
-
-BAD_ANSWERS = [
-    ("raises ValueError", _raise(ValueError("boom"))),
-    ("raises NotImplementedError", _raise(NotImplementedError())),
-    ("returns None", lambda *a, **k: None),
-    ("returns a string", lambda *a, **k: "abc"),
-    ("returns a dict", lambda *a, **k: {"a": 1}),
-    ("returns True", lambda *a, **k: True),
-    ("returns NaN", lambda *a, **k: float("nan")),
-    ("returns a complex array", lambda *a, **k: np.ones(3) * 1j),
-    ("returns a ragged list", lambda *a, **k: [[1.0], [1.0, 2.0]]),
-    ("returns an empty array", lambda *a, **k: np.empty(0)),
-    ("returns a 3-D array", lambda *a, **k: np.ones((2, 3, 4))),
-    ("returns its first argument", lambda *a, **k: a[0]),
-    ("returns a list of None", lambda *a, **k: [None] * 88),
-    ("returns (88, 2) of strings", lambda *a, **k: np.full((88, 2), "x")),
-]
-
-
 def _tempered(p, t):
     p = np.clip(p, 1e-12, 1 - 1e-12)
     return 1 / (1 + np.exp(-np.log(p / (1 - p)) / t))
@@ -274,19 +248,7 @@ RIGHT = {
 }
 
 
-def _check_target(check, right) -> FuzzTarget:
-    """The learner's answer is what gets fuzzed (the registry's wrapper calls it ``answer``)."""
-    return FuzzTarget(
-        check,
-        {"answer": right},
-        bad={"answer": BAD_ANSWERS},
-        aliases={"answer": ("not yet",)},  # every WrongAnswer reads "Not yet — …"
-        errors=(WrongAnswer,),
-        deterministic=False,  # fresh random inputs on every call
-    )
-
-
-TARGETS = [*TARGETS_LIST, *(_check_target(check, right) for check, right in RIGHT.items())]
+TARGETS = [*TARGETS_LIST, *(exercise_check_target(check, right) for check, right in RIGHT.items())]
 EXEMPT = {
     "data.chorales.Chorale": "a frozen dataclass made by load_chorales from validated arrays",
     "data.chorales.ChoraleDataError": "an exception class: raised by load_chorales, never given input",

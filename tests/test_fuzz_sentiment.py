@@ -12,12 +12,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from fuzzing import FuzzTarget, assert_fuzz_clean, assert_right_on_every_draw
+from fuzzing import FuzzTarget, assert_fuzz_clean, assert_right_on_every_draw, exercise_check_target
 
 from lstm_course import bow_baselines as bb
 from lstm_course import sentiment_probes as sp
 from lstm_course.data import registry, sentiment
-from lstm_course.exercises import WrongAnswer
 from lstm_course.exercises import sentiment as ex
 
 DATASETS = registry.datasets_dir()
@@ -96,29 +95,6 @@ TARGETS = [
 # --- exercise checks: the answer is fuzzed; a refusal is a WrongAnswer -----------------------
 
 
-def _raise(error):
-    def answer(*args, **kwargs):
-        raise error
-
-    return answer
-
-
-BAD_ANSWERS = [
-    ("raises ValueError", _raise(ValueError("boom"))),
-    ("raises NotImplementedError", _raise(NotImplementedError())),
-    ("returns None", lambda *a, **k: None),
-    ("returns a string", lambda *a, **k: "abc"),
-    ("returns a dict", lambda *a, **k: {"a": 1}),
-    ("returns True", lambda *a, **k: True),
-    ("returns NaN", lambda *a, **k: float("nan")),
-    ("returns a complex array", lambda *a, **k: np.ones(3) * 1j),
-    ("returns a ragged list", lambda *a, **k: [[1.0], [1.0, 2.0]]),
-    ("returns an empty array", lambda *a, **k: np.empty(0)),
-    ("returns its first argument", lambda *a, **k: a[0]),
-    ("returns (None, None)", lambda *a, **k: (None, None)),
-]
-
-
 def _fit_logistic(X, y, l2):
     model = bb.fit_logistic(np.asarray(X) * 1.0, y, l2=l2 * len(y), max_iterations=5000)
     return model.weights, model.bias
@@ -131,19 +107,7 @@ RIGHT = {
 }
 
 
-def _check_target(check, right) -> FuzzTarget:
-    """The learner's answer is what gets fuzzed (the registry's wrapper calls it ``answer``)."""
-    return FuzzTarget(
-        check,
-        {"answer": right},
-        bad={"answer": BAD_ANSWERS},
-        aliases={"answer": ("not yet",)},  # every WrongAnswer reads "Not yet — …"
-        errors=(WrongAnswer,),
-        deterministic=False,  # fresh random inputs on every call
-    )
-
-
-TARGETS += [_check_target(check, right) for check, right in RIGHT.items()]
+TARGETS += [exercise_check_target(check, right) for check, right in RIGHT.items()]
 TARGETS += [
     FuzzTarget(
         ex.reference_log_count_ratio,

@@ -13,12 +13,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from fuzzing import FuzzTarget, assert_fuzz_clean, assert_right_on_every_draw
+from fuzzing import FuzzTarget, assert_fuzz_clean, assert_right_on_every_draw, exercise_check_target
 
 from lstm_course import speech as sp
 from lstm_course import speech_models
 from lstm_course.data import digits
-from lstm_course.exercises import WrongAnswer
 from lstm_course.exercises import speech as ex
 
 RNG = np.random.default_rng(0)
@@ -266,27 +265,6 @@ TARGETS_LIST = [
 # --- exercise checks: the answer is fuzzed; a refusal is a WrongAnswer -----------------------
 
 
-def _raise(error):
-    def answer(*args, **kwargs):
-        raise error
-
-    return answer
-
-
-BAD_ANSWERS = [
-    ("raises ValueError", _raise(ValueError("boom"))),
-    ("raises NotImplementedError", _raise(NotImplementedError())),
-    ("returns None", lambda *a, **k: None),
-    ("returns a string", lambda *a, **k: "abc"),
-    ("returns a dict", lambda *a, **k: {"a": 1}),
-    ("returns True", lambda *a, **k: True),
-    ("returns NaN", lambda *a, **k: float("nan")),
-    ("returns a float", lambda *a, **k: 1.5),
-    ("returns a ragged list", lambda *a, **k: [[1.0], [1.0, 2.0]]),
-    ("returns an empty list", lambda *a, **k: []),
-    ("returns its first argument", lambda *a, **k: a[0]),
-]
-
 RIGHT = {
     ex.check_collapse: ex._collapse,
     ex.check_edit_distance: ex._edit_distance,
@@ -294,18 +272,7 @@ RIGHT = {
 }
 
 
-def _check_target(check, right) -> FuzzTarget:
-    return FuzzTarget(
-        check,
-        {"answer": right},
-        bad={"answer": BAD_ANSWERS},
-        aliases={"answer": ("not yet",)},
-        errors=(WrongAnswer,),
-        deterministic=False,
-    )
-
-
-CHECKS = [_check_target(check, right) for check, right in RIGHT.items()]
+CHECKS = [exercise_check_target(check, right) for check, right in RIGHT.items()]
 TARGETS = [*TARGETS_LIST, *CHECKS]
 EXEMPT = {
     "data.digits.DigitDataError": "an exception class: raised by the loaders, never given input",

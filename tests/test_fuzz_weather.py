@@ -19,11 +19,10 @@ from unittest import mock
 import numpy as np
 import pandas as pd
 import pytest
-from fuzzing import FuzzTarget, assert_fuzz_clean, assert_right_on_every_draw
+from fuzzing import FuzzTarget, assert_fuzz_clean, assert_right_on_every_draw, exercise_check_target
 
 from lstm_course import multistep as ms
 from lstm_course.data import beijing, jena, registry
-from lstm_course.exercises import WrongAnswer
 from lstm_course.exercises import weather as ex
 
 DATASETS = registry.datasets_dir()
@@ -208,30 +207,6 @@ TARGETS_LIST = [
 # --- exercise checks: the answer is fuzzed; a refusal is a WrongAnswer -----------------------
 
 
-def _raise(error):
-    def answer(*args, **kwargs):
-        raise error
-
-    return answer
-
-
-BAD_ANSWERS = [
-    ("raises ValueError", _raise(ValueError("boom"))),
-    ("raises NotImplementedError", _raise(NotImplementedError())),
-    ("returns None", lambda *a, **k: None),
-    ("returns a string", lambda *a, **k: "abc"),
-    ("returns a dict", lambda *a, **k: {"a": 1}),
-    ("returns True", lambda *a, **k: True),
-    ("returns NaN", lambda *a, **k: float("nan")),
-    ("returns a complex array", lambda *a, **k: np.ones(3) * 1j),
-    ("returns a ragged list", lambda *a, **k: [[1.0], [1.0, 2.0]]),
-    ("returns an empty array", lambda *a, **k: np.empty(0)),
-    ("returns a 3-D array", lambda *a, **k: np.ones((2, 3, 4))),
-    ("returns its first argument", lambda *a, **k: a[0]),
-    ("returns NaN like its first argument", lambda *a, **k: np.full(np.shape(a[0]), np.nan)),
-]
-
-
 def _cyclical(values, period):
     angle = 2 * np.pi * np.asarray(values) / period
     return np.stack([np.sin(angle), np.cos(angle)], 1)
@@ -245,20 +220,7 @@ RIGHT = {
 }
 
 
-def _check_target(check, right) -> FuzzTarget:
-    """The learner's answer is what gets fuzzed (the registry's wrapper calls it ``answer``)."""
-    parameter = "answer"
-    return FuzzTarget(
-        check,
-        {parameter: right},
-        bad={parameter: BAD_ANSWERS},
-        aliases={parameter: ("not yet",)},  # every WrongAnswer reads "Not yet — …"
-        errors=(WrongAnswer,),
-        deterministic=False,  # fresh random inputs on every call
-    )
-
-
-CHECKS = [_check_target(check, right) for check, right in RIGHT.items()]
+CHECKS = [exercise_check_target(check, right) for check, right in RIGHT.items()]
 TARGETS = [*TARGETS_LIST, *CHECKS]
 EXEMPT = {
     "multistep.RidgeModel": "a dataclass holding fitted weights; its predict method is fuzzed",
