@@ -107,7 +107,7 @@ LESSONS: tuple[Lesson, ...] = (
     Lesson(8, "video", "Video", "activity recognition where only the order of frames tells", prerequisites=(4,), study_minutes=45, run_budget_s=120, available=True),
     Lesson(9, "language_model", "Language model", "characters, bits per character, readable cells", prerequisites=(4,), study_minutes=60, run_budget_s=120, available=True),
     Lesson(10, "sentiment", "Sentiment", "word order matters: negation and contrast", prerequisites=(4,), study_minutes=45, run_budget_s=120, available=True),
-    Lesson(11, "translation", "Translation", "encoder–decoder, then attention", prerequisites=(9,), study_minutes=60, run_budget_s=120, available=False),
+    Lesson(11, "translation", "Translation", "encoder–decoder, then attention", prerequisites=(9,), study_minutes=60, run_budget_s=120, available=True),
     Lesson(12, "speech", "Speech", "spoken digit strings to text with CTC", prerequisites=(4,), study_minutes=60, run_budget_s=120, available=True),
 )
 # fmt: on

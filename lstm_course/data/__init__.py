@@ -10,6 +10,7 @@ from lstm_course.data.austen import (
 )
 from lstm_course.data.basicmotions import BasicMotionsDataError, load_basicmotions
 from lstm_course.data.beijing import BeijingDataError, load_beijing, split_years
+from lstm_course.data.bible import BibleDataError, load_bible, load_sentence_pairs
 from lstm_course.data.chorales import (
     Chorale,
     ChoraleDataError,
@@ -55,6 +56,7 @@ from lstm_course.data.weather import load_seattle_weather
 __all__ = [
     "BasicMotionsDataError",
     "BeijingDataError",
+    "BibleDataError",
     "Chorale",
     "ChoraleDataError",
     "DatasetError",
@@ -74,6 +76,7 @@ __all__ = [
     "load_austen",
     "load_basicmotions",
     "load_beijing",
+    "load_bible",
     "load_chorales",
     "load_crossdomain",
     "load_digits",
@@ -83,6 +86,7 @@ __all__ = [
     "load_manifest",
     "load_mr",
     "load_seattle_weather",
+    "load_sentence_pairs",
     "load_stock",
     "load_text_file",
     "load_text_url",
