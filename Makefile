@@ -16,7 +16,13 @@ FORMAT ?= plain
 STUDENT_DIR ?= build/student$(if $(filter-out plain,$(FORMAT)),-$(FORMAT))
 PIP_QUIET := { grep -v "is ignored: it is neither a file nor a directory" || true; }
 
-.PHONY: help setup grading lab test unit nbval notebooks student instructors new-notebook lint constraints grading-constraints clean
+# The website (`make site`): Sphinx + MyST-NB + the Sphinx Book Theme, and Selenium for its
+# headless-Chromium check, in a venv of their own pinned by site-constraints.txt.
+SITE_VENV  ?= .venv-site
+SITE_STAMP := $(SITE_VENV)/.installed
+SITE_PACKAGES := myst-nb sphinx-book-theme selenium numpy pytest
+
+.PHONY: help setup grading lab test unit nbval notebooks student instructors new-notebook lint constraints grading-constraints clean site site-setup site-check site-constraints browser lab-check
 
 help:
 	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
@@ -26,6 +32,9 @@ help:
 	@echo "make instructors  regenerate INSTRUCTORS.md's exercise tables"
 	@echo "make new-notebook NN=06 SLUG=weather [TITLE=... IDEA=...]  start the next notebook"
 	@echo "make lint       ruff on the package, tests and notebooks"
+	@echo "make site       the course as a static website in build/site/ (stored outputs, no re-execution)"
+	@echo "make site-check every page of build/site in headless Chromium (needs: make browser)"
+	@echo "make lab-check  notebook 00 run through JupyterLab's UI in headless Chromium"
 
 setup: $(STAMP)
 
@@ -95,6 +104,44 @@ grading-constraints:
 	   echo "# TensorFlow's pin in constraints.txt is wrapt 2. Regenerate: make grading-constraints."; \
 	   $(GRADING_VENV).fresh/bin/python -m pip freeze | grep -v -iE "^(pip|setuptools|wheel)=="; } > grading-constraints.txt
 	rm -rf $(GRADING_VENV).fresh
+
+# The website of the executed notebooks, from their stored outputs: build/site/index.html.
+site-setup: $(SITE_STAMP)
+
+$(SITE_STAMP): site-constraints.txt
+	rm -rf $(SITE_VENV)
+	$(PYTHON) -m venv $(SITE_VENV)
+	set -o pipefail; $(SITE_VENV)/bin/python -m pip install -q -c site-constraints.txt $(SITE_PACKAGES) 2>&1 | $(PIP_QUIET)
+	touch $(SITE_STAMP)
+
+site: $(SITE_STAMP)
+	$(SITE_VENV)/bin/python -m tools.site
+
+# Loads every page in headless Chromium; screenshots go to build/site-check/.
+site-check: site
+	SITE_CHECK_REQUIRED=1 $(SITE_VENV)/bin/python -m pytest --noconftest -p no:cacheprovider tests/test_site.py
+
+# `make lab`'s JupyterLab (.venv) driven by headless Chromium (Selenium from .venv-site): notebook
+# 00, copied to a temporary folder, run with Run -> Run All Cells; no cell may show an error.
+lab-check: $(STAMP) $(SITE_STAMP)
+	SITE_CHECK_REQUIRED=1 LAB_JUPYTER=$(BIN)/jupyter $(SITE_VENV)/bin/python -m pytest --noconftest -p no:cacheprovider tests/test_lab_browser.py
+
+# Debian's Chromium and ChromeDriver for the browser checks (root, or sudo).
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@chromium --version && chromedriver --version
+
+site-constraints:
+	rm -rf $(SITE_VENV).fresh
+	$(PYTHON) -m venv $(SITE_VENV).fresh
+	set -o pipefail; $(SITE_VENV).fresh/bin/python -m pip install -q $(SITE_PACKAGES) 2>&1 | $(PIP_QUIET)
+	@{ echo "# Exact versions of the website tools in .venv-site (make site, make site-check): Sphinx + MyST-NB"; \
+	   echo "# + the Sphinx Book Theme (Jupyter Book 1.x's engine), Selenium for the headless-Chromium check,"; \
+	   echo "# numpy for lstm_course.course. MathJax comes from npm (pinned with its sha512 in tools/site.py)."; \
+	   echo "# Regenerate: make site-constraints."; \
+	   $(SITE_VENV).fresh/bin/python -m pip freeze | grep -v -iE "^(pip|setuptools|wheel)=="; } > site-constraints.txt
+	rm -rf $(SITE_VENV).fresh
 
 clean:
 	rm -rf build .pytest_cache .ruff_cache
