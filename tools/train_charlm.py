@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
         build_charlm,
         evaluate_bpc,
         load_weights_npz,
+        make_train_step,
         save_weights_npz,
         zero_states,
     )
@@ -91,18 +92,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.init is not None:  # continue an earlier run (its sha256 goes into the log)
         load_weights_npz(model, args.init)
     optimizer = keras.optimizers.Adam(args.lr, clipnorm=1.0)
-    loss_fn = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-
-    @tf.function
-    def train_step(xb, yb, states):
-        with tf.GradientTape() as tape:
-            out = model([xb, *states], training=True)
-            loss = loss_fn(yb, out[0])
-        grads = tape.gradient(loss, model.trainable_variables)
-        optimizer.apply_gradients(zip(grads, model.trainable_variables, strict=False))
-        return loss, out[1:]
+    train_step = make_train_step(model, optimizer)  # the notebook's step, state carried
 
     out_dir = Path(args.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
     weights_path = out_dir / f"{args.name}.npz"
     log_path = out_dir / f"{args.name}.json"
     log = {
@@ -157,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
                         "seconds": round(now - start, 1),
                         "chars": chars,
                         "epoch": round(epoch + k / len(x), 3),
-                        "train_loss_bits": round(float(loss) / np.log(2), 4),
+                        "train_loss_bits": round(float(loss) / float(np.log(2)), 4),
                         "val50k_bpc": round(bpc, 4),
                     }
                 )
