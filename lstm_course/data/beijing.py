@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_course._checks import check_int, describe
-from lstm_course.data.registry import DatasetError, dataset_path
+from lstm_course.data.registry import READ_CSV_EXACT, DatasetError, dataset_path
 
 BEIJING_FILE = "beijing_pm25.csv.gz"
 # UCI's column -> ours. Iws, Is and Ir are *cumulated*: wind speed summed (m/s) over the hours
@@ -68,7 +68,9 @@ def _listed(stamps, limit: int = 5) -> str:
 
 def _read(path, what: str) -> pd.DataFrame:
     try:
-        frame = pd.read_csv(path, dtype={"cbwd": str}, keep_default_na=False, na_values=["NA", ""])
+        frame = pd.read_csv(
+            path, dtype={"cbwd": str}, keep_default_na=False, na_values=["NA", ""], **READ_CSV_EXACT
+        )
     except (OSError, EOFError, UnicodeDecodeError, pd.errors.ParserError) as err:
         raise BeijingDataError(f"{what} cannot be read as a gzip-compressed CSV: {err}") from None
     except pd.errors.EmptyDataError:

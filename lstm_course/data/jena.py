@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from lstm_course._checks import check_bool, check_number, check_text, describe
-from lstm_course.data.registry import DatasetError
+from lstm_course.data.registry import READ_CSV_EXACT, DatasetError
 from lstm_course.data.stocks import stock_cache_dir
 
 JENA_URL = (
@@ -148,7 +148,7 @@ def _read_archive(path: Path) -> pd.DataFrame:
                     f"{MAX_UNZIPPED:,}: refused"
                 )
             with archive.open(info) as member:
-                return pd.read_csv(member)
+                return pd.read_csv(member, **READ_CSV_EXACT)
     except (zipfile.BadZipFile, OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
         raise JenaDataError(f"{path} is not a readable zip of a CSV: {err}") from None
     except pd.errors.EmptyDataError:

@@ -22,6 +22,14 @@ import pandas as pd
 from lstm_course._checks import check_bool, check_int, check_path, describe
 
 MANIFEST = "manifest.json"
+# ``pd.read_csv(..., **READ_CSV_EXACT)`` reads every float back exactly as it was written.
+# pandas 3 does so by default (and deprecates the argument); pandas 2's default parser can
+# be one unit off in the last digit (234 of 2,000 prices in a test), so on Colab's pandas
+# 2.2 a cached download read back differed from the download, and a snapshot could read to
+# other last digits than in CI.
+READ_CSV_EXACT: dict[str, str] = (
+    {"float_precision": "round_trip"} if int(pd.__version__.split(".")[0]) < 3 else {}
+)
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # .../lstm_course
 _SHA256 = re.compile(r"[0-9a-fA-F]{64}")
 # Where a snapshot comes from is maintainer business: the rebuild tool lives in the

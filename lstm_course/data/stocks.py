@@ -32,7 +32,13 @@ import pandas as pd
 
 from lstm_course._checks import check_bool, check_choice, check_int, check_number, describe
 from lstm_course.data import _yahoo
-from lstm_course.data.registry import DatasetError, _check_dates, _first_bad, dataset_path
+from lstm_course.data.registry import (
+    READ_CSV_EXACT,
+    DatasetError,
+    _check_dates,
+    _first_bad,
+    dataset_path,
+)
 
 COLUMNS = ("Open", "High", "Low", "Close", "Volume")
 # Yahoo symbol -> (snapshot file, name). Both files come from the arch package (see datasets/).
@@ -214,7 +220,9 @@ def _load_snapshot(symbol: str, start, end, min_rows: int) -> pd.DataFrame:
             "For any other ticker use source='yfinance' (needs internet)."
         )
     file, name = SNAPSHOTS[symbol]
-    frame = _as_price_table(pd.read_csv(dataset_path(file), index_col="Date"), file)
+    frame = _as_price_table(
+        pd.read_csv(dataset_path(file), index_col="Date", **READ_CSV_EXACT), file
+    )
     _check_dates(frame.index, file, StockDataError)
     first, last = frame.index[0], frame.index[-1]
     keep = _in_range(frame.index, start, end)
@@ -283,7 +291,7 @@ def _read_cache(path: Path) -> pd.DataFrame:
             f"does not match: cut off mid-write, or written by an older version); {recover}"
         )
     try:
-        frame = pd.read_csv(io.StringIO(body), index_col="Date")
+        frame = pd.read_csv(io.StringIO(body), index_col="Date", **READ_CSV_EXACT)
     except (KeyError, ValueError, pd.errors.ParserError) as err:
         raise StockDataError(f"the cached copy {path} is unreadable ({err}); {recover}") from None
     return frame  # the digest matched, so no row is missing

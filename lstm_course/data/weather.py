@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from lstm_course.data.registry import DatasetError, _check_dates, _first_bad, dataset_path
+from lstm_course.data.registry import (
+    READ_CSV_EXACT,
+    DatasetError,
+    _check_dates,
+    _first_bad,
+    dataset_path,
+)
 
 SEATTLE_FILE = "seattle_weather.csv"
 SEATTLE_COLUMNS = ("precipitation", "temp_max", "temp_min", "wind", "weather")
@@ -25,7 +31,7 @@ def load_seattle_weather() -> pd.DataFrame:
             or non-numeric cell); the message names the file, the date and the problem.
     """
     path = dataset_path(SEATTLE_FILE)
-    frame = pd.read_csv(path, dtype={"date": str, "weather": str})
+    frame = pd.read_csv(path, dtype={"date": str, "weather": str}, **READ_CSV_EXACT)
     what = f"{SEATTLE_FILE} ({path})"
     missing = [c for c in ("date", *SEATTLE_COLUMNS) if c not in frame.columns]
     if missing:

@@ -593,7 +593,15 @@ keras_model = keras.Sequential([keras.Input((None, 1)),
 keras_model.layers[0].set_weights(params_to_keras(init))
 keras_model.layers[1].set_weights([initial_readout, np.zeros(1)])
 keras_model.compile(optimizer=keras.optimizers.Adam(1e-2, global_clipnorm=1.0), loss="mse")
-keras_curve = [float(keras_model.train_on_batch(x_train[idx], y_train[idx])) for idx in batches]
+
+
+def keras_step(indices):
+    """One Adam step of the Keras model on these windows; returns this batch's loss."""
+    keras_model.reset_metrics()  # else Keras 3.13 (Colab's) returns the mean of all calls so far
+    return float(keras_model.train_on_batch(x_train[indices], y_train[indices]))
+
+
+keras_curve = [keras_step(idx) for idx in batches]
 keras_test_mse = test_mse(keras_model.predict(x_test, verbose=0))
 
 # %%
