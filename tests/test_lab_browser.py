@@ -16,43 +16,21 @@ import os
 import shutil
 import socket
 import subprocess
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+from chromium import chromium, skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Path(os.environ.get("LAB_NOTEBOOK", ROOT / "notebooks" / "00_welcome.ipynb"))
 NOTEBOOK = SOURCE.name
 JUPYTER = os.environ.get("LAB_JUPYTER", str(ROOT / ".venv" / "bin" / "jupyter"))
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 SHOTS = Path(os.environ.get("SITE_SCREENSHOTS", ROOT / "build" / "site-check"))
-REQUIRED = os.environ.get("SITE_CHECK_REQUIRED") == "1"
 RUN_TIMEOUT_S = 300
 TOKEN = "course-browser-test"
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1280,1000",
-)
-
 pytestmark = pytest.mark.slow
-
-
-def skip_or_fail(reason: str):
-    if REQUIRED:
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
 
 
 def free_port() -> int:
@@ -123,27 +101,8 @@ def lab(tmp_path):
 
 @pytest.fixture()
 def browser():
-    try:
-        from selenium import webdriver
-    except ImportError:
-        skip_or_fail("selenium is not installed: `make lab-check` runs in .venv-site")
-    for tool in (CHROMIUM, CHROMEDRIVER):
-        if not Path(tool).is_file():
-            skip_or_fail(f"{tool} missing: apt-get install chromium chromium-driver")
-    profile = tempfile.mkdtemp(prefix="lab-check-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(
-        options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER)
-    )
-    driver.set_page_load_timeout(90)
-    yield driver
-    driver.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    with chromium("lab-check", page_load_timeout=90) as driver:
+        yield driver
 
 
 def wait_for(driver, script: str, timeout: float, what: str):

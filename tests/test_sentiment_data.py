@@ -18,7 +18,7 @@ from lstm_course.data.sentiment import (
     load_mr,
     mr_splits,
 )
-from tools import build_sentiment
+from tools import build_sentiment, data_build
 
 # --- the committed snapshots ------------------------------------------------------------------
 
@@ -212,12 +212,12 @@ def _fake_sources(tmp_path, monkeypatch, mr_raw: bytes = MR_RAW, links=()):
     npm = tmp_path / build_sentiment.NPM_TGZ
     npm.write_bytes(_tar({f"package/test/fixtures/{d}.json": b for d, b in fixtures.items()}))
     monkeypatch.setattr(build_sentiment, "SDIST_SHA256", sha256_of(sdist))
-    monkeypatch.setattr(build_sentiment, "MR_SHA256", build_sentiment._sha256(mr_raw))
+    monkeypatch.setattr(build_sentiment, "MR_SHA256", data_build.sha256_bytes(mr_raw))
     monkeypatch.setattr(build_sentiment, "NPM_SHA256", sha256_of(npm))
     monkeypatch.setattr(
-        build_sentiment, "FIXTURES", {d: build_sentiment._sha256(b) for d, b in fixtures.items()}
+        build_sentiment, "FIXTURES", {d: data_build.sha256_bytes(b) for d, b in fixtures.items()}
     )
-    monkeypatch.setattr(build_sentiment, "LOCK_FILE", tmp_path / "manifest.lock")
+    monkeypatch.setattr(data_build, "LOCK_FILE", tmp_path / "manifest.lock")
     return sdist, npm
 
 

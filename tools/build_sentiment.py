@@ -32,10 +32,6 @@ and names the input that changed. Both snapshots are gzip-compressed with mtime 
 
 from __future__ import annotations
 
-import argparse
-import contextlib
-import gzip
-import hashlib
 import io
 import json
 import subprocess
@@ -44,7 +40,14 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from tools.data_build import REPO_DATASETS, record
+from tools.data_build import (
+    REPO_DATASETS,
+    gzip_bytes,
+    manifest_lock,
+    record,
+    run_builder,
+    sha256_bytes,
+)
 
 VADER_VERSION = "3.3.2"
 SDIST = f"vaderSentiment-{VADER_VERSION}.tar.gz"
@@ -67,32 +70,11 @@ CROSS_FILE = "sentiment_crossdomain.tsv.gz"
 # sha256(f"mr-{id}") as an integer, modulo 10 -> split: 8/10 train, 1/10 validation, 1/10 test.
 SPLIT_DIGITS = {"train": range(8), "validation": (8,), "test": (9,)}
 COMMAND = "python -m tools.build_sentiment"
-LOCK_FILE = Path(tempfile.gettempdir()) / "manifest.lock"
 MAX_MEMBER_BYTES = 50 << 20  # no member we read is near this; a larger one is refused
 
 
-@contextlib.contextmanager
-def manifest_lock():
-    """Hold an exclusive lock while the manifest is rewritten (several builders may run)."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no flock; rebuilds there run one at a time
-        yield
-        return
-    with open(LOCK_FILE, "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _check_digest(data: bytes, expected: str, what: str) -> bytes:
-    digest = _sha256(data)
+    digest = sha256_bytes(data)
     if digest != expected:
         raise SystemExit(f"{what} has sha256 {digest}, expected {expected}")
     return data
@@ -174,7 +156,7 @@ def read_fixtures(tgz: Path) -> dict[str, list]:
 
 def split_of(sentence_id: int) -> str:
     """The fixed split of MR sentence ``sentence_id`` (a hash, so no seed or library version)."""
-    digit = int(_sha256(f"mr-{sentence_id}".encode()), 16) % 10
+    digit = int(sha256_bytes(f"mr-{sentence_id}".encode()), 16) % 10
     return next(part for part, digits in SPLIT_DIGITS.items() if digit in digits)
 
 
@@ -211,7 +193,7 @@ def cross_table(fixtures: dict[str, list]) -> tuple[str, dict[str, int]]:
 
 
 def _write(text: str, out: Path) -> Path:
-    out.write_bytes(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0))
+    out.write_bytes(gzip_bytes(text.encode("utf-8")))
     return out
 
 
@@ -260,18 +242,9 @@ def build(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog=COMMAND, description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    return run_builder(
+        build, argv, command=COMMAND, doc=__doc__, local_copies={"sdist": SDIST, "npm": NPM_TGZ}
     )
-    parser.add_argument("--sdist", type=Path, help=f"a local copy of {SDIST} (offline rebuild)")
-    parser.add_argument("--npm", type=Path, help=f"a local copy of {NPM_TGZ} (offline rebuild)")
-    parser.add_argument(
-        "--out-dir", type=Path, default=REPO_DATASETS, help="folder holding manifest.json"
-    )
-    args = parser.parse_args(argv)
-    for path in build(args.out_dir, sdist=args.sdist, npm=args.npm):
-        print(f"rebuilt {path} ({path.stat().st_size:,} bytes)")
-    return 0
 
 
 if __name__ == "__main__":

@@ -14,14 +14,56 @@ each rebuilt file's entry (sha256, size, provenance) into ``datasets/manifest.js
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gzip
+import hashlib
 import json
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from lstm_course.data.registry import MANIFEST, sha256_of
 
 REPO_DATASETS = Path(__file__).resolve().parents[1] / "datasets"
+GZIP_OS_UNIX = b"\x03"
+
+
+LOCK_FILE = Path(tempfile.gettempdir()) / "manifest.lock"
+
+
+@contextlib.contextmanager
+def manifest_lock():
+    """Hold an exclusive lock while a manifest is rewritten (several builders may run at once)."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no flock; rebuilds there run one at a time
+        yield
+        return
+    with open(LOCK_FILE, "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def sha256_bytes(data: bytes) -> str:
+    """The hex sha256 of ``data`` (sha256_of reads a file)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def gzip_bytes(data: bytes) -> bytes:
+    """``data`` gzip-compressed at level 9 with mtime 0, the same bytes on every Python.
+
+    The header's OS byte is the one thing that varies: Python 3.10-3.12's ``gzip.compress``
+    wrote zlib's (3, Unix, on Linux), 3.13 writes 255 ("unknown"). The committed snapshots
+    carry 3, so it is set to 3 here: a rebuild on Python 3.13 (Colab's) gives the same sha256.
+    """
+    packed = gzip.compress(data, compresslevel=9, mtime=0)
+    return packed[:9] + GZIP_OS_UNIX + packed[10:]
+
+
 COMMAND = "python -m tools.data_build"
 
 
@@ -56,6 +98,32 @@ def record(
         json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return entry
+
+
+def run_builder(build, argv, *, command: str, doc: str, local_copies: dict[str, str]) -> int:
+    """The command line the snapshot builders share; prints each file ``build`` wrote.
+
+    Args:
+        build: ``build(out_dir, **copies) -> [paths]``.
+        argv: the arguments (None: sys.argv).
+        command, doc: the builder's command (its ``prog``) and help text.
+        local_copies: ``{option: what it is a copy of}``; each becomes ``--option PATH``, an
+            offline rebuild from a download saved earlier, passed to ``build`` by that name.
+    """
+    parser = argparse.ArgumentParser(
+        prog=command, description=doc, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    for option, what in local_copies.items():
+        parser.add_argument(
+            f"--{option}", type=Path, help=f"a local copy of {what} (offline rebuild)"
+        )
+    parser.add_argument(
+        "--out-dir", type=Path, default=REPO_DATASETS, help="folder holding manifest.json"
+    )
+    args = vars(parser.parse_args(argv))
+    for path in build(args.pop("out_dir"), **args):
+        print(f"rebuilt {path} ({path.stat().st_size:,} bytes)")
+    return 0
 
 
 def _package_file(package: str, *parts: str) -> Path:

@@ -24,8 +24,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.build_beijing import manifest_lock
-from tools.data_build import REPO_DATASETS, record
+from tools.data_build import REPO_DATASETS, manifest_lock, record
 from tools.notebooks import lesson_for, source_files
 
 SEED_LINE = re.compile(r"^SEED = \d+\b.*$", re.M)

@@ -27,8 +27,7 @@ from pathlib import Path
 
 import numpy as np
 
-from tools.build_beijing import manifest_lock
-from tools.data_build import REPO_DATASETS, record
+from tools.data_build import REPO_DATASETS, manifest_lock, record
 
 COMMAND = "python -m tools.train_charlm"
 

@@ -32,8 +32,7 @@ import sys
 import time
 from pathlib import Path
 
-from tools.build_chorales import manifest_lock
-from tools.data_build import REPO_DATASETS, record
+from tools.data_build import REPO_DATASETS, manifest_lock, record
 
 COMMAND = "python -m tools.train_chorales"
 CHECKPOINT = "chorales_lstm.weights.h5"

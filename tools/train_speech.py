@@ -30,8 +30,7 @@ from lstm_course import speech as sp
 from lstm_course import speech_models
 from lstm_course.data.digits import SYNTH_FILE, load_digits, load_human_digits
 from lstm_course.data.registry import sha256_of
-from tools.build_beijing import manifest_lock
-from tools.data_build import REPO_DATASETS, record
+from tools.data_build import REPO_DATASETS, manifest_lock, record
 
 COMMAND = "python -m tools.train_speech"
 STRINGS = 2000  # fresh training strings per epoch
