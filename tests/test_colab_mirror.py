@@ -63,6 +63,29 @@ def test_a_dry_run_that_only_adds_packages_passes(monkeypatch, tmp_path):
     assert would == {"changed": {}, "added": {"av": "19.0.2"}}
 
 
+def test_dependencies_colab_preinstalls_are_installed_at_colabs_versions_first(
+    monkeypatch, tmp_path
+):
+    """sacrebleu needs regex and tabulate, which Colab has: the mirror installs Colab's."""
+    pins = {"numpy": "2.1.3", "regex": "2025.11.3", "tabulate": "0.9.0"}
+    _fake_pip(
+        monkeypatch, tmp_path,
+        installs={"sacrebleu": "2.6.0", "regex": "2026.11.15", "tabulate": "0.10.0"},
+        installed={"numpy": "2.1.3"},
+    )  # fmt: skip
+    installed = []
+    real_sh = colab_mirror.sh
+    monkeypatch.setattr(
+        colab_mirror,
+        "sh",
+        lambda *cmd: installed.extend(cmd) if "--report" not in cmd else real_sh(*cmd),
+    )
+    steps = colab_mirror.Steps()
+    colab_mirror.preinstall_what_colab_has(tmp_path / "venv", pins, "lstm_course @ .", steps)
+    assert steps.report["preinstalled_as_on_colab"] == {"regex": "2025.11.3", "tabulate": "0.9.0"}
+    assert installed[-4:] == ["-c", colab_mirror.PINS, "regex", "tabulate"]
+
+
 def test_python_falls_back_to_the_newest_with_a_clear_message(monkeypatch, capsys):
     versions = {"/py/3.11": (3, 11, 7), "/py/3.12": (3, 12, 1), "/py/3.9": (3, 9, 18)}
     monkeypatch.setattr(colab_mirror.shutil, "which", lambda name: None)

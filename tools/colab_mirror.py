@@ -214,17 +214,23 @@ def make_venv(python: str, venv: Path, pins: dict[str, str], steps: Steps) -> No
         steps.fail(f"the venv does not hold Colab's versions: {wrong}")
 
 
-def pip_would_change(venv: Path, pins: dict[str, str], args: list[str], label: str) -> dict:
-    """Dry-run ``pip install ARGS``; returns {'changed': {...}, 'added': {...}}."""
+def dry_run(venv: Path, args: list[str], label: str) -> dict[str, str]:
+    """``{name: version}`` that ``pip install ARGS`` would install (pip's --dry-run --report)."""
     report = OUT / f"pip-report-{label}.json"
     sh(venv / "bin" / "python", "-m", "pip", "install", "--dry-run", "-q", "--report", report,
        *args)  # fmt: skip
-    installs = json.loads(report.read_text()).get("install", [])
+    return {
+        norm(item["metadata"]["name"]): item["metadata"]["version"]
+        for item in json.loads(report.read_text()).get("install", [])
+    }
+
+
+def pip_would_change(venv: Path, pins: dict[str, str], args: list[str], label: str) -> dict:
+    """Dry-run ``pip install ARGS``; returns {'changed': {...}, 'added': {...}}."""
+    installs = dry_run(venv, args, label)
     before = freeze(venv)
     changed, added = {}, {}
-    for item in installs:
-        name = norm(item["metadata"]["name"])
-        version = item["metadata"]["version"]
+    for name, version in installs.items():
         if name in pins and version != pins[name]:
             changed[name] = f"{before.get(name, pins[name])} -> {version}"
         elif name not in before and name != "lstm-course":
@@ -232,8 +238,24 @@ def pip_would_change(venv: Path, pins: dict[str, str], args: list[str], label: s
     return {"changed": changed, "added": added}
 
 
+def preinstall_what_colab_has(venv: Path, pins: dict[str, str], spec: str, steps: Steps) -> None:
+    """Install, at Colab's versions, the package's dependencies that Colab preinstalls.
+
+    The venv starts with only COLAB_PREINSTALLED. A dependency of a dependency that Colab also
+    has (sacrebleu's regex, tabulate and lxml) is missing here, so pip would fetch its newest
+    version, where on Colab pip finds Colab's version already there and keeps it if it fits.
+    """
+    installed = freeze(venv)
+    wanted = [n for n in dry_run(venv, [spec], "package-first") if n in pins and n not in installed]
+    steps.report["preinstalled_as_on_colab"] = {name: pins[name] for name in wanted}
+    print(f"also preinstalled at Colab's versions (Colab has them): {wanted or 'nothing'}")
+    if wanted:
+        sh(venv / "bin" / "python", "-m", "pip", "install", "-q", "-c", PINS, *wanted)
+
+
 def install_package(venv: Path, pins: dict[str, str], steps: Steps) -> None:
     spec = f"lstm_course @ {REPO.as_uri()}"  # the setup cell's form, pointing at this checkout
+    preinstall_what_colab_has(venv, pins, spec, steps)
     would = pip_would_change(venv, pins, [spec], "package")
     steps.report["package_install"] = would
     print(f"pip would add (Colab lacks them): {would['added'] or 'nothing'}")
