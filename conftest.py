@@ -3,9 +3,16 @@
 nbval compares every stored output with a fresh run. Text written to stderr (library
 warnings, TensorFlow notices) varies between machines and versions and is never a
 result, so it is dropped before comparison; stdout, rich outputs and errors still count.
+
+Progress bars (lstm_course.progress) are turned off for every kernel the tests start (nbval,
+the student notebooks): their timings would differ from the stored outputs on every run.
 """
 
 from __future__ import annotations
+
+import os
+
+os.environ["LSTM_COURSE_PROGRESS"] = "0"  # read by lstm_course.progress in each kernel
 
 
 def _without_stderr(outputs):

@@ -21,12 +21,14 @@ import time
 
 import numpy as np
 
+from lstm_course import progress
 from lstm_course._checks import (
     as_float_array,
     check_bool,
     check_int,
     check_number,
     check_seed,
+    check_text,
     describe,
 )
 from lstm_course._rolls import KEYS, check_roll
@@ -271,6 +273,7 @@ def fit_on_pieces(
     seed: int = 0,
     max_transpose: int = 0,
     validation=None,
+    bar_label: str | None = None,
 ) -> dict[str, list[float]]:
     """Train ``model`` on whole pieces, one pass over shuffled length-sorted batches per epoch.
 
@@ -281,6 +284,7 @@ def fit_on_pieces(
         seed: shuffles batch order (and draws transpositions) reproducibly.
         max_transpose: rolls only: random transposition of each piece, each epoch.
         validation: pieces of the same kind, scored after every epoch (or None).
+        bar_label: draw a progress bar over the epochs with this label (None: no bar).
     Returns:
         {"seconds": cumulative training time after each epoch, "valid_nll": NLL per step
         on ``validation`` after each epoch (empty without validation)}.
@@ -292,9 +296,14 @@ def fit_on_pieces(
     seed = check_int("seed", seed, minimum=0, maximum=2**32 - 1)
     if validation is not None:
         _check_pieces("validation", validation)
+    if bar_label is not None:
+        check_text("bar_label", bar_label)
+    passes = (
+        range(epochs) if bar_label is None else progress.bar(range(epochs), bar_label, unit="epoch")
+    )
     history: dict[str, list[float]] = {"seconds": [], "valid_nll": []}
     rng, trained = np.random.default_rng(seed), 0.0
-    for _ in range(epochs):
+    for _ in passes:
         started = time.perf_counter()
         epoch_seed = int(rng.integers(2**31))
         for x, y, w in padded_batches(

@@ -23,7 +23,7 @@ from planning import SECOND as NEXT_PLANNED
 from planning import built_sources, replanned_course_source
 
 import lstm_course
-from lstm_course import cli, course, student
+from lstm_course import cli, course, progress, student
 from lstm_course._setup import SetupReport
 from lstm_course.exercises import registry
 from tools import __main__ as tools_cli
@@ -135,6 +135,15 @@ TARGETS = [
         bad={"seed": [("2**32", 2**32)]},
     ),
     FuzzTarget(SetupReport, {"seed": 1, "deterministic_ops": True, "tensorflow_configured": True}),
+    # ----------------------------------------------------------------- progress bars
+    FuzzTarget(
+        progress.bar,
+        {"items": [1, 2, 3], "description": "three runs", "total": 3},
+        accept={"total": {"None"}},  # None: len(items), or no total for a generator
+        skip=("items",),  # any iterable is valid (str, dict, array); a non-iterable: test_progress
+        deterministic=False,  # a fresh iterator each call
+    ),
+    FuzzTarget(progress.epochs, {"description": "LSTM"}, deterministic=False),
     # ----------------------------------------------------------------- lstm_course.student
     FuzzTarget(
         student.strip_solutions,
@@ -313,6 +322,7 @@ TARGETS = [
 ]
 
 EXEMPT = {
+    "progress.enabled": "takes no argument; a bad LSTM_COURSE_PROGRESS is refused (test_progress)",
     "exercises.registry.Exercise": "a frozen record that @exercise builds from checked values",
     "exercises.registry.ExerciseCells": "a frozen record of cell indexes that find_exercises builds",
     "student.SolutionBlock": "a frozen record of one solution block that solution_blocks builds",

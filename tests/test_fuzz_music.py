@@ -218,8 +218,9 @@ TARGETS_LIST = [
             "seed": 0,
             "max_transpose": 0,
             "validation": TOKENS[:1],
+            "bar_label": "melody LSTM",
         },
-        accept={"validation": {"None"}},  # None: no validation
+        accept={"validation": {"None"}, "bar_label": {"None"}},  # None: no validation, no bar
         deterministic=False,  # training changes the model and takes measured time
     ),
 ]

@@ -97,6 +97,10 @@ class TestStoredNotebook:
         problems = nt.path_problems(load(path))
         assert not problems, "\n".join(problems)
 
+    def test_no_progress_bars_in_stored_outputs(self, path):
+        problems = nt.progress_problems(load(path))
+        assert not problems, "\n".join(problems) + "\nrebuild with `make notebooks` (bars off)"
+
     def test_ignored_cells_are_rare(self, path):
         cells = code_cells(load(path))
         ignored = [c for c in cells if "NBVAL_IGNORE_OUTPUT" in c.source]

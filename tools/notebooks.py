@@ -12,6 +12,7 @@ returns a list of human-readable problems, empty when the notebook follows the r
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -128,7 +129,8 @@ def build_notebook(
     """Write ``notebooks/NN_slug.ipynb`` from its source, executed in a fresh kernel.
 
     The notebook is written even when a cell fails, so the traceback can be read; the
-    error is then raised again.
+    error is then raised again. Progress bars are off in the kernel (``LSTM_COURSE_PROGRESS=0``):
+    stored outputs must not carry their timings.
     """
     import nbformat
     from nbclient import NotebookClient
@@ -144,7 +146,7 @@ def build_notebook(
                 kernel_name="python3",
                 record_timing=False,
                 resources={"metadata": {"path": str(target.parent)}},
-            ).execute()
+            ).execute(env={**os.environ, "LSTM_COURSE_PROGRESS": "0"})
     finally:
         elapsed = time.perf_counter() - started
         nbformat.write(nb, target)
@@ -252,6 +254,20 @@ def path_problems(nb) -> list[str]:
             if ABSOLUTE_PATH.search(text):
                 problems.append(f"machine path in output: {text[:120]!r}")
     return problems
+
+
+# A tqdm bar ("fit:  40%|████      | 2/5 [00:03<00:04, ...]") or Keras's ("32/32 ━━━━ 1s").
+PROGRESS_BAR = re.compile(r"\| *\d+/\d+ \[[\d:?]+<|\d+/\d+ ━")
+
+
+def progress_problems(nb) -> list[str]:
+    """No progress bar in any stored output: the build turns them off (lstm_course.progress)."""
+    return [
+        f"progress bar in the output of: {cell.source[:80]!r}"
+        for cell in nb.cells
+        for output in cell.get("outputs", [])
+        if PROGRESS_BAR.search(output.get("text", ""))
+    ]
 
 
 def _only_the_check_call(source: str) -> bool:

@@ -44,10 +44,22 @@ lstm_course.setup()
 # on longer sequences (T = 200 and 400 in the adding problem, a delay of 200 in the
 # time-lag task, and the GRU there too) with three times the training budget. Results that
 # depend on the random seed are run with every seed in `SEEDS`.
+#
+# **A GPU is used automatically when there is one.** The full run is where it pays: in
+# Colab, choose *Runtime → Change runtime type → T4 GPU* before you run, and TensorFlow
+# places the training on it with no change to this notebook (Keras runs its `LSTM` and `GRU`
+# layers on NVIDIA's fused cuDNN kernels there). Nothing here needs one, and the stored
+# results come from a CPU: on a GPU the last digits of the numbers differ. The next cell
+# says which device TensorFlow will use.
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+import tensorflow as tf
+
 FULL = False
 SEEDS = (0, 1)  # training runs whose outcome depends on the seed use each of these
+gpus = tf.config.list_physical_devices("GPU")
+print(f"FULL = {FULL}; training on", f"the GPU ({gpus[0].name})" if gpus else "the CPU")
 
 # %% [markdown]
 # ## 1 · A gradient through time is a product of Jacobians
@@ -586,6 +598,7 @@ assert abs(constant_mse - ADDING_BASELINE_MSE) < 3e-3
 # notebook 01 (its equations are there).
 
 # %%
+from lstm_course import progress
 from lstm_course.training import fit_until_solved  # Adam + clipnorm, stops once solved
 
 RECURRENT = {"SimpleRNN": keras.layers.SimpleRNN, "GRU": keras.layers.GRU,
@@ -614,7 +627,9 @@ def train_adding(kind, T, seed=0, **layer_args):
     return model, stopper.steps, mse(model, x_test, y_test), stopper.curve
 
 # %% [markdown]
-# Training prints nothing while it runs (`verbose=0`). The exact numbers depend on your
+# Keras prints nothing while it trains (`verbose=0`); when you run the cell, a progress bar
+# (`lstm_course.progress.bar`) counts the models trained so far instead. The notebook build
+# turns bars off, so the stored outputs carry none. The exact numbers depend on your
 # CPU's floating-point arithmetic, so the tests do not compare the next cell's output; the
 # cell after it asserts the headline result with a margin. This is one seed (0); section 6
 # runs two seeds of the LSTM at T = 50.
@@ -626,13 +641,14 @@ import time
 lengths = (100, 200, 400) if FULL else (100,)
 adding = {}  # (model, T) -> (steps, test MSE, learning curve)
 started = time.perf_counter()
-for T_add in lengths:
-    for kind in RECURRENT:
-        model, steps, test_mse, curve = train_adding(kind, T_add)
-        adding[kind, T_add] = (steps, test_mse, curve)
-        if (kind, T_add) == ("LSTM", 100):
-            trained_lstm = model
-        print(f"T = {T_add:3d}  {kind:9s}  test MSE {test_mse:.4f}  after {steps:4d} steps")
+plan = [(T_add, kind) for T_add in lengths for kind in RECURRENT]
+for T_add, kind in progress.bar(plan, f"adding problem, {len(plan)} models"):
+    model, steps, test_mse, curve = train_adding(kind, T_add)
+    adding[kind, T_add] = (steps, test_mse, curve)
+    if (kind, T_add) == ("LSTM", 100):
+        trained_lstm = model
+for (kind, T_add), (steps, test_mse, _) in adding.items():
+    print(f"T = {T_add:3d}  {kind:9s}  test MSE {test_mse:.4f}  after {steps:4d} steps")
 print(f"baseline (always 1): {ADDING_BASELINE_MSE:.4f}; "
       f"trained in {time.perf_counter() - started:.0f} s")
 
@@ -796,11 +812,10 @@ print("the best unit holds the first value (|correlation| > 0.9) with its forget
 # NBVAL_IGNORE_OUTPUT
 started = time.perf_counter()
 ablation = {}  # (b_f, seed) -> (steps, test MSE)
-for seed in SEEDS:
-    for b_f, unit_forget_bias in ((1, True), (0, False)):
-        _, steps_used, test_mse, _ = train_adding("LSTM", 50, seed=seed,
-                                                  unit_forget_bias=unit_forget_bias)
-        ablation[b_f, seed] = (steps_used, test_mse)
+plan = [(seed, b_f) for seed in SEEDS for b_f in (1, 0)]
+for seed, b_f in progress.bar(plan, f"forget-bias ablation, {len(plan)} models"):
+    _, steps_used, test_mse, _ = train_adding("LSTM", 50, seed=seed, unit_forget_bias=b_f == 1)
+    ablation[b_f, seed] = (steps_used, test_mse)
 print(f"T = 50: steps to reach held-out MSE < 0.005 (budget {ADDING_MAX_STEPS}), and test MSE")
 for b_f in (1, 0):
     runs = "   ".join(f"seed {s}: {ablation[b_f, s][0]:4d} ({ablation[b_f, s][1]:.4f})" for s in SEEDS)
@@ -907,8 +922,13 @@ data_by_delay = {p: delay_data(p) for p in delays}  # the same data for every mo
 # %%
 # NBVAL_IGNORE_OUTPUT
 started = time.perf_counter()
-success = {name: np.array([[train_delay(kind, p, bias, seed) for seed in SEEDS] for p in delays])
-           for name, (kind, bias) in delay_models.items()}  # name -> (delays, seeds)
+plan = [(name, p, seed) for name in delay_models for p in delays for seed in SEEDS]
+rate = {}  # (model, p, seed) -> success rate
+for name, p, seed in progress.bar(plan, f"delay task, {len(plan)} models"):
+    kind, bias = delay_models[name]
+    rate[name, p, seed] = train_delay(kind, p, bias, seed)
+success = {name: np.array([[rate[name, p, seed] for seed in SEEDS] for p in delays])
+           for name in delay_models}  # name -> (delays, seeds)
 print(f"success rate on 1,000 test sequences (chance: 50%), seeds {', '.join(map(str, SEEDS))}")
 print(f"{'delay p':18s}" + "".join(f"{p:>16d}" for p in delays))
 for name, rates in success.items():

@@ -146,16 +146,20 @@ keras_lstm.check_standardise_splits(standardise_splits)
 # ## 2 · The first model, as most tutorials write it
 #
 # Here is the Keras snippet that opens most LSTM tutorials (`Sequential`, `LSTM(50)` with
-# `input_shape=`, `Dense(1)`, Adam, 50 epochs), unchanged except for two things: `verbose=0`
-# (the progress bar would fill the page), and a `with` block that records the warnings
-# Keras gives while the model is built, so that we can print them below. `timesteps` and
-# `features` come from our windows: 7 days of 4 measurements.
+# `input_shape=`, `Dense(1)`, Adam, 50 epochs), unchanged except for two things:
+# `verbose=0` with the course's progress bar in its place (Keras's own bar prints a line for
+# each of the 50 epochs; `progress.epochs` fills one line as the epochs pass, and the
+# notebook build turns it off, so the stored output has none), and a `with` block that
+# records the warnings Keras gives while the model is built, so that we can print them
+# below. `timesteps` and `features` come from our windows: 7 days of 4 measurements.
 
 # %%
 import warnings
 
 from keras.layers import LSTM, Dense
 from keras.models import Sequential
+
+from lstm_course import progress
 
 timesteps, features = X_train.shape[1], X_train.shape[2]
 
@@ -165,7 +169,8 @@ with warnings.catch_warnings(record=True) as caught:  # record, to print them be
     model.add(LSTM(50, input_shape=(timesteps, features)))
     model.add(Dense(1))
 model.compile(optimizer='adam', loss='mean_squared_error')
-history = model.fit(X_train, y_train, epochs=50, batch_size=32, verbose=0)
+history = model.fit(X_train, y_train, epochs=50, batch_size=32, verbose=0,
+                    callbacks=[progress.epochs("first LSTM, 50 epochs")])
 
 for warning in caught:
     print(f"{warning.category.__name__}: {warning.message}")
@@ -259,15 +264,15 @@ def dense_model(hidden=50):
 SEEDS = [1, 2, 3]
 test_maes = {"LSTM": [], "dense": []}
 test_predictions = {"LSTM": [], "dense": []}  # °C, one array per seed
-for seed in SEEDS:
-    for name, build in {"LSTM": lambda: first_lstm(timesteps, features),
-                        "dense": dense_model}.items():
-        keras.utils.set_random_seed(seed)  # the seed draws the initial weights and batches
-        network = build()
-        network.fit(X_train, y_train, epochs=50, batch_size=32, verbose=0)
-        predicted_c = to_celsius(network.predict(X_test, verbose=0)[:, 0])
-        test_predictions[name].append(predicted_c)
-        test_maes[name].append(metrics.mae(y_test_c, predicted_c))
+builders = {"LSTM": lambda: first_lstm(timesteps, features), "dense": dense_model}
+plan = [(seed, name) for seed in SEEDS for name in builders]
+for seed, name in progress.bar(plan, f"{len(plan)} models, 50 epochs each"):
+    keras.utils.set_random_seed(seed)  # the seed draws the initial weights and batches
+    network = builders[name]()
+    network.fit(X_train, y_train, epochs=50, batch_size=32, verbose=0)
+    predicted_c = to_celsius(network.predict(X_test, verbose=0)[:, 0])
+    test_predictions[name].append(predicted_c)
+    test_maes[name].append(metrics.mae(y_test_c, predicted_c))
 sizes = {"LSTM": first_lstm(timesteps, features).count_params(),
          "dense": dense_model().count_params()}
 print(f"parameters: LSTM {sizes['LSTM']:,}, dense {sizes['dense']:,}, linear {with_bias.shape[1]}")
@@ -723,7 +728,8 @@ def lstm_regressor(units=64, **lstm_options):
 overfit = lstm_regressor()
 print(f"{len(X_small)} training examples, {overfit.count_params():,} parameters")
 curves = overfit.fit(X_small, y_small, epochs=EPOCHS, batch_size=32, verbose=0,
-                     validation_data=(X_val, y_val)).history
+                     validation_data=(X_val, y_val),
+                     callbacks=[progress.epochs("64 units, no remedy")]).history
 
 # %%
 fig, ax = plt.subplots()
@@ -798,7 +804,7 @@ for name, (options, callbacks) in remedies.items():
     candidate = lstm_regressor(**options)
     run = candidate.fit(X_small, y_small, epochs=EPOCHS, batch_size=32, verbose=0,
                         validation_data=(X_val, y_val) if callbacks else None,
-                        callbacks=callbacks)
+                        callbacks=[*callbacks, progress.epochs(name)])
     rows[name] = scores(candidate, len(run.history["loss"]))
 persistence_val = baselines.persistence(X_val)
 rows["(persistence)"] = {

@@ -265,6 +265,8 @@ assert rw_mae < mae(y_test, level_baselines["moving average (5)"])
 # %%
 import keras
 
+from lstm_course import progress  # a bar while a cell trains; off when the notebook is built
+
 
 def build_lstm(seed, units=16, learning_rate=1e-3):
     """A small forecaster: (batch, WINDOW, 1) -> (batch, 1)."""
@@ -288,10 +290,10 @@ def min_max_recipe(seed, fitted_on):
 
 RECIPE_SEEDS = [1, 2, 3]
 recipes = {"all data (leak)": P, "training closes": P[: n_train + WINDOW]}
-recipe_forecasts = {
-    name: [min_max_recipe(seed, fitted_on) for seed in RECIPE_SEEDS]
-    for name, fitted_on in recipes.items()
-}
+plan = [(name, seed) for name in recipes for seed in RECIPE_SEEDS]
+forecast_of = {(name, seed): min_max_recipe(seed, recipes[name])
+               for name, seed in progress.bar(plan, f"tutorial recipe, {len(plan)} models")}
+recipe_forecasts = {name: [forecast_of[name, seed] for seed in RECIPE_SEEDS] for name in recipes}
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -482,7 +484,8 @@ for i, fold in enumerate(folds, 1):
 def walk_forward_lstm(seeds, epochs=8):
     """Refit per fold (fold i from seeds[i]); the out-of-sample return forecasts, (n_test,)."""
     forecasts = []
-    for seed, fold in zip(seeds, folds, strict=True):
+    plan = list(zip(seeds, folds, strict=True))
+    for seed, fold in progress.bar(plan, f"walk-forward, seeds {seeds}, one model per year"):
         scaler = StandardScaler().fit(r[: fold.train_end + WINDOW])  # returns seen in training
         Xs = scaler.transform(X_ret.reshape(-1, 1)).reshape(X_ret.shape)
         ys = scaler.transform(y_ret)

@@ -473,6 +473,8 @@ exercises.check_ridge_forecast(ridge_forecast)
 # %%
 import keras
 
+from lstm_course import progress  # a bar while a cell trains; off when the notebook is built
+
 UNITS, BATCH, LEARNING_RATE, MAX_EPOCHS, STRIDE = 32, 256, 5e-3, 10, 2
 SEED = 1  # `python -m tools.seed_runs 06 --seeds ...` re-runs this notebook with other seeds
 
@@ -507,10 +509,11 @@ def build_dense(seed):
     return model
 
 
-def fit_framed(model, base, max_epochs=MAX_EPOCHS, patience=1):
+def fit_framed(model, base, label, max_epochs=MAX_EPOCHS, patience=1):
     """Train `model` on Y - base (standardised); return its forecasts in °C for every split.
 
     base: {split: (n, 24) array} the part of the forecast the model does not have to learn.
+    label: the progress bar's name for the model.
     Training stops when the 2013 validation loss has not improved for `patience` epochs.
     """
     target = {name: Y[name] - base[name] for name in Y}
@@ -520,7 +523,7 @@ def fit_framed(model, base, max_epochs=MAX_EPOCHS, patience=1):
     history = model.fit(
         X["train"][pick], ((target["train"] - mean) / std)[pick], epochs=max_epochs,
         batch_size=BATCH, validation_data=(X["val"], (target["val"] - mean) / std),
-        callbacks=[stop], verbose=0,
+        callbacks=[stop, progress.epochs(label)], verbose=0,
     )
     epochs = int(np.argmin(history.history["val_loss"])) + 1
     out = {name: model.predict(X[name], batch_size=2048, verbose=0) * std + mean + base[name]
@@ -539,7 +542,7 @@ models = {  # name: (network, the part of the target it does not have to learn)
 }
 for name, (network, base) in models.items():
     slow = {"max_epochs": 2 * MAX_EPOCHS, "patience": 2} if name.startswith("dense") else {}
-    trained[name], epochs_used[name] = fit_framed(network, base, **slow)
+    trained[name], epochs_used[name] = fit_framed(network, base, name, **slow)
 trained["average of the two LSTMs"] = {
     name: (trained["LSTM, change from now"][name] + trained["LSTM, ridge's error"][name]) / 2
     for name in X
@@ -767,7 +770,7 @@ keras.utils.set_random_seed(SEED + 300)
 tutorial_model = keras.Sequential([keras.Input((1, 8)), keras.layers.LSTM(50), keras.layers.Dense(1)])
 tutorial_model.compile(loss="mae", optimizer="adam", steps_per_execution=32)
 tutorial_model.fit(X_tut[:n_train], y_tut[:n_train], epochs=50, batch_size=72, shuffle=False,
-                   verbose=0)
+                   verbose=0, callbacks=[progress.epochs("the tutorial's LSTM, 50 epochs")])
 to_pm = lambda z: z * (hi[0] - lo[0]) + lo[0]  # noqa: E731 - back to µg/m³
 tut_pred = to_pm(tutorial_model.predict(X_tut[n_train:], verbose=0)[:, 0])
 tut_true = to_pm(y_tut[n_train:])
@@ -860,7 +863,8 @@ pm_model.compile(optimizer=keras.optimizers.Adam(LEARNING_RATE), loss=masked_mse
 pm_model.fit(X["train"][::STRIDE], ((change["train"] - c_mean) / c_std)[::STRIDE],
              epochs=MAX_EPOCHS, batch_size=BATCH, verbose=0,
              validation_data=(X["val"], (change["val"] - c_mean) / c_std),
-             callbacks=[keras.callbacks.EarlyStopping(patience=1, restore_best_weights=True)])
+             callbacks=[keras.callbacks.EarlyStopping(patience=1, restore_best_weights=True),
+                        progress.epochs("PM2.5 LSTM, missing targets masked")])
 pm_change = pm_model.predict(X["test"], batch_size=2048, verbose=0) * c_std + c_mean
 pm_forecasts["LSTM, missing targets masked"] = pm_change + pm_last["test"][:, None]
 

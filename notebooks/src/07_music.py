@@ -311,7 +311,8 @@ print(f"{model.count_params():,} parameters: "
 # %%
 # NBVAL_IGNORE_OUTPUT
 LIVE_EPOCHS = 20
-history = fit_on_pieces(model, train, epochs=LIVE_EPOCHS, batch_size=8, seed=0, validation=valid)
+history = fit_on_pieces(model, train, epochs=LIVE_EPOCHS, batch_size=8, seed=0, validation=valid,
+                        bar_label="frame LSTM")  # a bar while it trains; none in the build
 live_valid = history["valid_nll"][-1]
 print(f"{LIVE_EPOCHS} epochs in {history['seconds'][-1]:.0f} s: validation NLL {live_valid:.2f} "
       f"per frame (logistic baseline on test: {logistic:.2f})")
@@ -630,7 +631,8 @@ for order, name in ((1, "unigram"), (2, "bigram"), (3, "trigram")):
 # %%
 # NBVAL_IGNORE_OUTPUT
 melody_model = build_token_lstm(V, units=64, embedding=16, dropout=0.2, learning_rate=1e-2, seed=0)
-melody_history = fit_on_pieces(melody_model, tokens["train"], epochs=14, batch_size=8, seed=0)
+melody_history = fit_on_pieces(melody_model, tokens["train"], epochs=14, batch_size=8, seed=0,
+                               bar_label="melody LSTM")
 melody_nll, melody_accuracy = melody_scores(predict_on_pieces(melody_model, tokens["test"]), tokens["test"])
 print(f"melody LSTM ({melody_history['seconds'][-1]:.0f} s): NLL {melody_nll:.3f} per step, "
       f"accuracy {melody_accuracy:.1%}  (trigram: {ngram['trigram'][0]:.3f}, {ngram['trigram'][1]:.1%})")

@@ -59,6 +59,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 from keras import layers
 
+from lstm_course import progress  # a bar while a cell trains; off when the notebook is built
 from lstm_course.exercises import video as exercises  # the checks of this notebook's exercises
 from lstm_course.exercises.registry import solved
 from lstm_course.video import ACTIONS, REVERSED_PAIRS, make_clip, make_clips, make_stream
@@ -198,7 +199,8 @@ for name, (build, epochs) in BUILDERS.items():
     model = build()
     model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy")
     start = time.perf_counter()
-    model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=0)
+    model.fit(x_train, y_train, epochs=epochs, batch_size=32, verbose=0,
+              callbacks=[progress.epochs(name)])  # a bar while it trains; none in the build
     seconds = (time.perf_counter() - start) / epochs
     predicted = model.predict(x_test, verbose=0).argmax(axis=1)
     models[name] = model
@@ -325,7 +327,8 @@ cut = len(train_stream) // LENGTH * LENGTH
 stream_x = train_stream[:cut].reshape(-1, LENGTH, SIZE, SIZE, 1)
 stream_y = train_stream_labels[:cut].reshape(-1, LENGTH)
 online.compile(optimizer=keras.optimizers.Adam(1e-3), loss="sparse_categorical_crossentropy")
-online.fit(stream_x, stream_y, epochs=15, batch_size=8, verbose=0)
+online.fit(stream_x, stream_y, epochs=15, batch_size=8, verbose=0,
+           callbacks=[progress.epochs("online model, fine-tuning")])
 running_stream = online.predict(stream[None], verbose=0)[0].argmax(axis=1)
 stream_delays = [int(d) for d in measure_delays(running_stream, stream_labels, FRAMES)]
 stream_accuracy = float((running_stream == stream_labels).mean())
@@ -399,7 +402,8 @@ next_frame = layers.Add()([frames_in, change])
 predictor = keras.Model(frames_in, next_frame)
 predictor.compile(optimizer=keras.optimizers.Adam(3e-3), loss="mse")
 start = time.perf_counter()
-predictor.fit(clean_train[:, :-1], clean_train[:, 1:], epochs=6, batch_size=16, verbose=0)
+predictor.fit(clean_train[:, :-1], clean_train[:, 1:], epochs=6, batch_size=16, verbose=0,
+              callbacks=[progress.epochs("next-frame ConvLSTM")])
 next_seconds = time.perf_counter() - start
 
 # %%
@@ -510,7 +514,8 @@ bm_model = keras.Sequential(
     [keras.Input(bm_train.shape[1:]), layers.LSTM(32), layers.Dense(len(bm_classes), activation="softmax")]
 )
 bm_model.compile(optimizer=keras.optimizers.Adam(3e-3), loss="sparse_categorical_crossentropy")
-bm_model.fit(bm_train, bm_y_train, epochs=150, batch_size=8, verbose=0)
+bm_model.fit(bm_train, bm_y_train, epochs=150, batch_size=8, verbose=0,
+             callbacks=[progress.epochs("BasicMotions LSTM")])
 bm_accuracy = float((bm_model.predict(bm_test, verbose=0).argmax(axis=1) == bm_y_test).mean())
 
 # %% [markdown]

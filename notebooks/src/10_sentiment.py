@@ -157,6 +157,8 @@ print("most positive:", ", ".join(words[order[-12:]][::-1]))
 
 # %%
 import keras
+
+from lstm_course import progress  # a bar while a cell trains; off when the notebook is built
 import tensorflow as tf
 
 # 10,000 tokens cover every word seen twice or more in training; 40 tokens cover about
@@ -224,7 +226,7 @@ def train_classifier(kind: str, seed: int, ids=ids_train, labels=y_train,
         monitor="val_accuracy", patience=1, restore_best_weights=True
     )
     model.fit(ids, labels, validation_data=validation, epochs=EPOCHS[kind], batch_size=BATCH,
-              callbacks=[stop], verbose=0)
+              callbacks=[stop, progress.epochs(f"{kind}, seed {seed}")], verbose=0)
     return model
 
 
@@ -545,7 +547,8 @@ if LIVE_IMDB:
         num_words=MAX_TOKENS, maxlen=200
     )
     imdb_model = build_classifier("lstm", seed=SEED)
-    imdb_model.fit(imdb_x, imdb_y, epochs=2, batch_size=BATCH, verbose=2)
+    imdb_model.fit(imdb_x, imdb_y, epochs=2, batch_size=BATCH, verbose=0,
+                   callbacks=[progress.epochs("LSTM on IMDB, 2 epochs")])
     imdb_acc = bow.accuracy(predict(imdb_model, imdb_x_test), imdb_y_test)
     print(f"IMDB test accuracy after 2 epochs: {imdb_acc:.3f}")
 

@@ -130,6 +130,8 @@ for name, ids, vocab in (("x", x[0], en_vocab), ("y_in", y_in[0], de_vocab),
 import keras
 from keras import layers
 
+from lstm_course import progress  # a bar while a cell trains; off when the notebook is built
+
 UNITS, EMBED = 64, 32
 
 
@@ -152,7 +154,8 @@ def build_plain(source_vocab, target_vocab, units=UNITS, embed=EMBED):
 EPOCHS = 10
 plain = build_plain(len(en_vocab), len(de_vocab))
 start = time.perf_counter()
-plain_history = plain.fit([x, y_in], y_out, batch_size=64, epochs=EPOCHS, verbose=0)
+plain_history = plain.fit([x, y_in], y_out, batch_size=64, epochs=EPOCHS, verbose=0,
+                          callbacks=[progress.epochs("plain encoder-decoder")])
 print(f"plain: {plain.count_params():,} parameters, {EPOCHS} epochs in "
       f"{time.perf_counter() - start:.0f} s; training loss "
       f"{plain_history.history['loss'][0]:.3f} → {plain_history.history['loss'][-1]:.3f}")
@@ -225,7 +228,8 @@ def build_attention(source_vocab, target_vocab, units=UNITS, embed=EMBED):
 # NBVAL_IGNORE_OUTPUT
 attention, attention_weights = build_attention(len(en_vocab), len(de_vocab))
 start = time.perf_counter()
-attention_history = attention.fit([x, y_in], y_out, batch_size=64, epochs=EPOCHS, verbose=0)
+attention_history = attention.fit([x, y_in], y_out, batch_size=64, epochs=EPOCHS, verbose=0,
+                                  callbacks=[progress.epochs("with attention")])
 print(f"attention: {attention.count_params():,} parameters, {EPOCHS} epochs in "
       f"{time.perf_counter() - start:.0f} s; training loss "
       f"{attention_history.history['loss'][0]:.3f} → {attention_history.history['loss'][-1]:.3f}")
