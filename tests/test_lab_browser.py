@@ -68,7 +68,7 @@ def lab(tmp_path):
     if os.geteuid() == 0:
         command.append("--allow-root")
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "LSTM_COURSE_PROGRESS"},  # a learner's
         "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
         "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
     }
@@ -211,3 +211,48 @@ def test_notebook_00_runs_all_cells_in_jupyterlab(browser, lab):  # browser firs
     )
     browser.save_screenshot(str(SHOTS / "lab-00-last-cell.png"))
     print(f"notebook 00: {state['count']} code cells run in JupyterLab, {seconds:.1f} s")
+
+
+def test_a_progress_bar_redraws_one_line_in_jupyterlab(browser, lab):
+    """lstm_course.progress in a learner's JupyterLab: one line that fills up, not a line per
+    update (the bar ends each redraw with a carriage return, which JupyterLab honours)."""
+    import nbformat
+
+    base, work = lab
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            "import time\n"
+            "from lstm_course import progress\n"
+            "for _ in progress.bar(range(6), 'six steps', unit='step'):\n"
+            "    time.sleep(0.4)"
+        )
+    ]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
+    nbformat.write(nb, work / "progress.ipynb")
+    browser.get(f"{base}lab/tree/progress.ipynb?token={TOKEN}")
+    wait_for(
+        browser,
+        f"const s = (() => {{ {STATE} }})(); return s && s.kernel === 'idle' && s;",
+        120,
+        "the notebook did not open with an idle kernel",
+    )
+    browser.execute_script("window.jupyterapp.commands.execute('notebook:run-all-cells');")
+    state = wait_for(
+        browser,
+        f"const s = (() => {{ {STATE} }})();"
+        "return s && s.executed === s.count && s.kernel === 'idle' && s;",
+        120,
+        "the cell did not finish",
+    )
+    assert state["errors"] == [], state["errors"]
+    shown = browser.execute_script(
+        "return [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')]"
+        ".map(o => o.textContent).join('');"
+    )
+    assert shown.count("six steps:") == 1, f"one bar line expected, the page shows {shown!r}"
+    assert "100%" in shown and "6/6" in shown, shown
